@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for seqstate's scripts. Source it; it sets no shell options.
+
+SEQSTATE_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Kernels, chroots and images live outside the repository and survive `git clean`.
+SEQSTATE_CACHE=${SEQSTATE_CACHE:-/var/cache/seqstate}
+
+log() { printf '[seqstate] %s\n' "$*" >&2; }
+die() { printf '[seqstate] error: %s\n' "$*" >&2; exit 1; }
+
+# The Debian mirror this host already uses, from its own apt sources.
+debian_mirror() {
+	local uri
+	uri=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources |
+	      awk '{print $2}' | grep -v -e security -e nodesource -e google | head -n 1)
+	[ -n "$uri" ] || uri=$(grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list |
+			     awk '{print $2}' | grep -v security | head -n 1)
+	[ -n "$uri" ] || die "no Debian mirror found in the host's apt sources"
+	echo "${uri%/}"
+}
+
+# Install host packages that are missing; idempotent and quiet when all are there.
+APT_UPDATED=
+need_pkgs() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing ${missing[*]}"
+	if [ -z "$APT_UPDATED" ]; then
+		apt-get update -qq || die "apt-get update failed"
+		APT_UPDATED=1
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+}
+
+# The version dkms.conf declares; MODULE_VERSION is generated from it too.
+seqstate_version() {
+	sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$SEQSTATE_TOP/dkms.conf"
+}
+
+# The Debian security mirror this host uses (empty when it has none).
+debian_security_mirror() {
+	local uri
+	uri=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' |
+	      grep security | head -n 1)
+	[ -n "$uri" ] || uri=$(grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list |
+			     awk '{print $2}' | grep security | head -n 1)
+	echo "${uri%/}"
+}
+
+# "suite flavour mode" rows of scripts/matrix, optionally narrowed by KERNELS, a space
+# separated list of "suite", "suite/flavour" or "kunit" words.
+matrix_rows() {
+	local suite flavour mode w
+	grep -v '^#' "$SEQSTATE_TOP/scripts/matrix" | while read -r suite flavour mode; do
+		[ -n "$suite" ] || continue
+		if [ -n "${KERNELS:-}" ]; then
+			for w in $KERNELS; do
+				[ "$w" = "$suite" ] || [ "$w" = "$suite/$flavour" ] && break
+				w=
+			done
+			[ -n "$w" ] || continue
+		fi
+		echo "$suite $flavour $mode"
+	done
+}
+
+wants_kunit() {
+	[ -z "${KERNELS:-}" ] || [[ " $KERNELS " == *" kunit "* ]]
+}

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Debian suites as a user has them: a debootstrap chroot per suite, with dkms and the
+# headers of each flavour in scripts/matrix, plus that flavour's stock kernel image.
+#
+#   suite.sh prepare SUITE FLAVOUR...   make/refresh the chroot; print "flavour kver" lines
+#   suite.sh dkms SUITE OUTDIR KVER...  dkms add + install this tree; copy each .ko to
+#                                       OUTDIR/KVER/seqstate.ko
+# Kernel images land in $SEQSTATE_CACHE/kernels/KVER/vmlinuz; nothing is installed on the host.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+need_pkgs debootstrap util-linux xz-utils zstd
+
+root_of() { echo "$SEQSTATE_CACHE/chroot/$1"; }
+
+# Run a command in a chroot with /proc mounted (objtool needs it), in a private mount
+# namespace so nothing stays mounted whatever happens.
+in_chroot() {
+	local root=$1
+	shift
+	unshare --mount --propagation private sh -c \
+		'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$root" "$@"
+}
+
+make_chroot() {
+	local suite=$1 root mirror sec
+	root=$(root_of "$suite")
+	[ -e "$root/.seqstate-done" ] && return 0
+	mirror=$(debian_mirror)
+	sec=$(debian_security_mirror)
+	log "debootstrap $suite (about 30 s)"
+	rm -rf "$root.tmp"
+	debootstrap --variant=minbase "$suite" "$root.tmp" "$mirror" >"$root.log" 2>&1 ||
+		die "debootstrap $suite failed, see $root.log"
+	{
+		echo "deb $mirror $suite main"
+		if [ "$suite" != sid ]; then
+			echo "deb $mirror $suite-updates main"
+			[ -z "$sec" ] || echo "deb $sec $suite-security main"
+		fi
+	} >"$root.tmp/etc/apt/sources.list"
+	# sid's Release file may be past its Valid-Until.
+	echo 'Acquire::Check-Valid-Until "false";' >"$root.tmp/etc/apt/apt.conf.d/99seqstate"
+	rm -rf "$root" && mv "$root.tmp" "$root"
+	touch "$root/.seqstate-done"
+}
+
+# apt-get update at most every 12 hours; install is idempotent.
+refresh_chroot() {
+	local root=$1
+	shift
+	if [ -z "$(find "$root/.seqstate-updated" -mmin -720 2>/dev/null)" ]; then
+		in_chroot "$root" apt-get update -qq >/dev/null || die "apt-get update in $root failed"
+		touch "$root/.seqstate-updated"
+	fi
+	in_chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends dkms make xz-utils zstd "$@" >/dev/null ||
+		die "apt-get install $* in $root failed"
+}
+
+# The stock kernel image of KVER, from its Debian package, never installed.
+fetch_vmlinuz() {
+	local root=$1 kver=$2 dir pkg deb
+	dir=$SEQSTATE_CACHE/kernels/$kver
+	[ -e "$dir/vmlinuz" ] && return 0
+	mkdir -p "$dir/x" "$root/tmp/seqstate-dl"
+	for pkg in "linux-binary-$kver" "linux-image-$kver"; do
+		in_chroot "$root" sh -c "cd /tmp/seqstate-dl && apt-get download -qq $pkg" \
+			>/dev/null 2>&1 || continue
+		deb=$(ls "$root"/tmp/seqstate-dl/"${pkg}"_*.deb | head -n 1)
+		dpkg-deb -x "$deb" "$dir/x"
+		rm -f "$root"/tmp/seqstate-dl/*.deb
+		if ls "$dir"/x/boot/vmlinuz-* >/dev/null 2>&1; then
+			mv "$dir"/x/boot/vmlinuz-* "$dir/vmlinuz"
+			break
+		fi
+	done
+	rm -rf "$dir/x"
+	[ -e "$dir/vmlinuz" ] || die "no vmlinuz found for $kver"
+}
+
+cmd_prepare() {
+	local suite=$1 root flavour kver
+	shift
+	root=$(root_of "$suite")
+	make_chroot "$suite"
+	refresh_chroot "$root" $(printf 'linux-headers-%s ' "$@")
+	for flavour in "$@"; do
+		kver=$(in_chroot "$root" dpkg-query -W -f='${Depends}' "linux-headers-$flavour" |
+		       tr ',' '\n' | sed -n 's/^ *linux-headers-\([^ ]*-'"$flavour"'\).*/\1/p' | head -n 1)
+		[ -n "$kver" ] || die "cannot tell the kernel of linux-headers-$flavour in $suite"
+		fetch_vmlinuz "$root" "$kver"
+		echo "$flavour $kver"
+	done
+}
+
+cmd_dkms() {
+	local suite=$1 out=$2 root ver kver ko
+	shift 2
+	root=$(root_of "$suite")
+	ver=$(seqstate_version)
+	# What a user would: the source tree in /usr/src, `dkms add`, `dkms install -k`.
+	in_chroot "$root" dkms remove -q "seqstate/$ver" --all >/dev/null 2>&1 || true
+	rm -rf "$root/usr/src/seqstate-$ver"
+	mkdir -p "$root/usr/src/seqstate-$ver"
+	(cd "$SEQSTATE_TOP" && git ls-files -co --exclude-standard -- Kbuild Makefile dkms.conf module include |
+	 tar -cf - -T -) | tar -xf - -C "$root/usr/src/seqstate-$ver"
+	in_chroot "$root" dkms add -q "seqstate/$ver" >/dev/null
+	for kver in "$@"; do
+		if ! in_chroot "$root" dkms install -q --force "seqstate/$ver" -k "$kver" \
+				>"$out/dkms-$kver.log" 2>&1; then
+			cat "$root/var/lib/dkms/seqstate/$ver/build/make.log" >>"$out/dkms-$kver.log" 2>/dev/null
+			echo "dkms install failed for $kver"
+			continue
+		fi
+		mkdir -p "$out/$kver"
+		ko=$(ls "$root/lib/modules/$kver/updates/dkms/"seqstate.ko* | head -n 1)
+		case $ko in
+		*.xz) xz -dc "$ko" >"$out/$kver/seqstate.ko" ;;
+		*.zst) zstd -qdc "$ko" >"$out/$kver/seqstate.ko" ;;
+		*) cp "$ko" "$out/$kver/seqstate.ko" ;;
+		esac
+	done
+}
+
+case ${1:-} in
+prepare) shift; cmd_prepare "$@" ;;
+dkms) shift; cmd_dkms "$@" ;;
+*) die "usage: suite.sh prepare SUITE FLAVOUR... | dkms SUITE OUTDIR KVER..." ;;
+esac
