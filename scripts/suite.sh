@@ -54,6 +54,8 @@ refresh_chroot() {
 		in_chroot "$root" apt-get update -qq >/dev/null || die "apt-get update in $root failed"
 		touch "$root/.seqstate-updated"
 	fi
+	# A run killed mid-install leaves dpkg half-configured; finish its work first.
+	in_chroot "$root" dpkg --configure -a >/dev/null 2>&1 || true
 	in_chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		--no-install-recommends dkms make xz-utils zstd "$@" >/dev/null ||
 		die "apt-get install $* in $root failed"
@@ -61,7 +63,7 @@ refresh_chroot() {
 
 # The stock kernel image of KVER, from its Debian package, never installed.
 fetch_vmlinuz() {
-	local root=$1 kver=$2 dir pkg deb
+	local root=$1 kver=$2 dir pkg deb img
 	dir=$SEQSTATE_CACHE/kernels/$kver
 	[ -e "$dir/vmlinuz" ] && return 0
 	mkdir -p "$dir/x" "$root/tmp/seqstate-dl"
@@ -71,8 +73,11 @@ fetch_vmlinuz() {
 		deb=$(ls "$root"/tmp/seqstate-dl/"${pkg}"_*.deb | head -n 1)
 		dpkg-deb -x "$deb" "$dir/x"
 		rm -f "$root"/tmp/seqstate-dl/*.deb
-		if ls "$dir"/x/boot/vmlinuz-* >/dev/null 2>&1; then
-			mv "$dir"/x/boot/vmlinuz-* "$dir/vmlinuz"
+		# /boot up to trixie; sid's linux-binary keeps it next to the modules.
+		img=$(ls "$dir"/x/boot/vmlinuz-* "$dir"/x/usr/lib/modules/*/vmlinuz 2>/dev/null |
+		      head -n 1)
+		if [ -n "$img" ]; then
+			mv "$img" "$dir/vmlinuz"
 			break
 		fi
 	done

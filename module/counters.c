@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU TCP state counters and the rules that turn state changes into counts.
+ */
+#include <linux/export.h>
+#include <linux/string.h>
+#include "counters.h"
+
+static const char *const seqstate_state_names[SEQSTATE_NR_STATES] = {
+	[TCP_ESTABLISHED]	= "established",
+	[TCP_SYN_SENT]		= "syn_sent",
+	[TCP_SYN_RECV]		= "syn_recv",
+	[TCP_FIN_WAIT1]		= "fin_wait1",
+	[TCP_FIN_WAIT2]		= "fin_wait2",
+	[TCP_TIME_WAIT]		= "time_wait",
+	[TCP_CLOSE]		= "close",
+	[TCP_CLOSE_WAIT]	= "close_wait",
+	[TCP_LAST_ACK]		= "last_ack",
+	[TCP_LISTEN]		= "listen",
+	[TCP_CLOSING]		= "closing",
+};
+
+const u8 seqstate_state_order[SEQSTATE_NR_REPORTED] = {
+	TCP_LISTEN, TCP_SYN_SENT, TCP_SYN_RECV, TCP_ESTABLISHED, TCP_FIN_WAIT1, TCP_FIN_WAIT2,
+	TCP_CLOSE_WAIT, TCP_CLOSING, TCP_LAST_ACK, TCP_TIME_WAIT, TCP_CLOSE,
+};
+
+static bool seqstate_state_valid(int state)
+{
+	return state > 0 && state < SEQSTATE_NR_STATES;
+}
+
+const char *seqstate_state_name(int state)
+{
+	return seqstate_state_valid(state) ? seqstate_state_names[state] : NULL;
+}
+EXPORT_SYMBOL_GPL(seqstate_state_name);
+
+struct seqstate_counters __percpu *seqstate_counters_alloc(void)
+{
+	return alloc_percpu(struct seqstate_counters);
+}
+
+void seqstate_counters_free(struct seqstate_counters __percpu *c)
+{
+	free_percpu(c);
+}
+
+/*
+ * Called from the tracepoint: any context, preemptible from 7.0 on, so only
+ * this_cpu_*() operations, which are safe against preemption and interrupts.
+ */
+void seqstate_counters_count(struct seqstate_counters __percpu *c, int oldstate, int newstate)
+{
+	if (!seqstate_state_valid(newstate))
+		return;
+	this_cpu_inc(c->entered[newstate]);
+}
+
+void seqstate_counters_sum(struct seqstate_counters __percpu *c, struct seqstate_snapshot *snap)
+{
+	int cpu, s;
+
+	memset(snap, 0, sizeof(*snap));
+	for_each_possible_cpu(cpu) {
+		const struct seqstate_counters *pc = per_cpu_ptr(c, cpu);
+
+		for (s = 0; s < SEQSTATE_NR_STATES; s++)
+			snap->entered[s] += READ_ONCE(pc->entered[s]);
+	}
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SEQSTATE_COUNTERS_H
+#define _SEQSTATE_COUNTERS_H
+
+#include <linux/percpu.h>
+#include <seqstate/seqstate.h>
+
+/* The eleven states of RFC 9293 as Linux names them, in the order a connection meets them. */
+#define SEQSTATE_NR_REPORTED	11
+extern const u8 seqstate_state_order[SEQSTATE_NR_REPORTED];
+
+/*
+ * One set per CPU, for each network namespace and for the host. Writers only ever touch
+ * their own CPU's set with this_cpu_*(); readers sum every possible CPU.
+ */
+struct seqstate_counters {
+	u64 entered[SEQSTATE_NR_STATES];
+};
+
+struct seqstate_counters __percpu *seqstate_counters_alloc(void);
+void seqstate_counters_free(struct seqstate_counters __percpu *c);
+void seqstate_counters_count(struct seqstate_counters __percpu *c, int oldstate, int newstate);
+void seqstate_counters_sum(struct seqstate_counters __percpu *c, struct seqstate_snapshot *snap);
+
+#endif /* _SEQSTATE_COUNTERS_H */

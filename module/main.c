@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * seqstate: per-CPU TCP state accounting on sock:inet_sock_set_state, per network
+ * namespace in /proc/net/seqstate/ and host-wide in /sys/kernel/seqstate/.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include "netns.h"
+#include "sysfs.h"
+#include "tracepoint.h"
+
+static int __init seqstate_init(void)
+{
+	int err;
+
+	/* Counters and namespaces first: the probe may fire as soon as it is attached. */
+	err = seqstate_netns_init();
+	if (err)
+		return err;
+	err = seqstate_sysfs_init();
+	if (err)
+		goto err_netns;
+	err = seqstate_tracepoint_init();
+	if (err)
+		goto err_sysfs;
+	pr_info("loaded, version %s\n", SEQSTATE_VERSION);
+	return 0;
+
+err_sysfs:
+	seqstate_sysfs_exit();
+err_netns:
+	seqstate_netns_exit();
+	return err;
+}
+
+static void __exit seqstate_exit(void)
+{
+	seqstate_tracepoint_exit();
+	seqstate_sysfs_exit();
+	seqstate_netns_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(seqstate_init);
+module_exit(seqstate_exit);
+
+MODULE_DESCRIPTION("TCP state accounting and an RFC 6528 ISN generator");
+MODULE_AUTHOR("The seqstate authors");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(SEQSTATE_VERSION);

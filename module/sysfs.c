@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/seqstate/: host-wide values, one per file.
+ *
+ *   states/<state>/entered	sockets that entered <state> since load, all namespaces
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include "counters.h"
+#include "sysfs.h"
+
+struct seqstate_state_attr {
+	struct kobj_attribute kattr;
+	int state;
+};
+
+/* One directory per state; static, so sysfs needs no lockdep key of its own. */
+struct seqstate_state_dir {
+	struct seqstate_state_attr entered;
+	struct attribute *attrs[2];
+	struct attribute_group group;
+};
+
+static struct seqstate_state_dir seqstate_state_dirs[SEQSTATE_NR_REPORTED];
+static const struct attribute_group *seqstate_state_groups[SEQSTATE_NR_REPORTED + 1];
+static struct kobject *seqstate_kobj;
+static struct kobject *seqstate_states_kobj;
+
+static ssize_t seqstate_entered_show(struct kobject *kobj, struct kobj_attribute *kattr,
+				     char *buf)
+{
+	const struct seqstate_state_attr *attr =
+		container_of(kattr, struct seqstate_state_attr, kattr);
+	struct seqstate_snapshot *snap;
+	u64 val;
+
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	seqstate_read(NULL, snap);
+	val = snap->entered[attr->state];
+	kfree(snap);
+	return sysfs_emit(buf, "%llu\n", val);
+}
+
+static void seqstate_state_dirs_fill(void)
+{
+	int i;
+
+	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
+		struct seqstate_state_dir *dir = &seqstate_state_dirs[i];
+
+		dir->entered.state = seqstate_state_order[i];
+		dir->entered.kattr.attr.name = "entered";
+		dir->entered.kattr.attr.mode = 0444;
+		dir->entered.kattr.show = seqstate_entered_show;
+		dir->attrs[0] = &dir->entered.kattr.attr;
+		dir->group.name = seqstate_state_name(dir->entered.state);
+		dir->group.attrs = dir->attrs;
+		seqstate_state_groups[i] = &dir->group;
+	}
+}
+
+int seqstate_sysfs_init(void)
+{
+	int err = -ENOMEM;
+
+	seqstate_state_dirs_fill();
+	seqstate_kobj = kobject_create_and_add("seqstate", kernel_kobj);
+	if (!seqstate_kobj)
+		return -ENOMEM;
+	seqstate_states_kobj = kobject_create_and_add("states", seqstate_kobj);
+	if (!seqstate_states_kobj)
+		goto err_put;
+	err = sysfs_create_groups(seqstate_states_kobj, seqstate_state_groups);
+	if (err)
+		goto err_put_states;
+	return 0;
+
+err_put_states:
+	kobject_put(seqstate_states_kobj);
+err_put:
+	kobject_put(seqstate_kobj);
+	return err;
+}
+
+void seqstate_sysfs_exit(void)
+{
+	sysfs_remove_groups(seqstate_states_kobj, seqstate_state_groups);
+	kobject_put(seqstate_states_kobj);
+	kobject_put(seqstate_kobj);
+}
