@@ -72,3 +72,33 @@ matrix_rows() {
 wants_kunit() {
 	[ -z "${KERNELS:-}" ] || [[ " $KERNELS " == *" kunit "* ]]
 }
+
+# The workload tool, static so it runs in the busybox guest. Prints its path.
+build_seqload() {
+	local src=$SEQSTATE_TOP/scripts/workload/seqload.c bin=$SEQSTATE_TOP/scripts/workload/seqload
+	need_pkgs gcc libc6-dev
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+		gcc -O2 -Wall -Wextra -Werror -static -pthread -o "$bin" "$src" >&2 ||
+			die "cannot build seqload"
+	fi
+	echo "$bin"
+}
+
+# The suites declared under kunit/: every one of them must report in the KUnit kernel.
+kunit_suites() {
+	sed -n 's/^[[:space:]]*\.name = "\(seqstate_[a-z0-9_]*\)",$/\1/p' "$SEQSTATE_TOP"/kunit/*.c
+}
+
+# KVM when a short boot proves it works, TCG otherwise (nested KVM can hang: never wait long).
+probe_accel() {
+	local img=${1:-}
+	if [ -w /dev/kvm ] && [ -n "$img" ] &&
+	   timeout -k 2 15 qemu-system-x86_64 -accel kvm -M q35 -cpu host -m 256 -nodefaults \
+		-nographic -no-reboot -monitor none -serial stdio -kernel "$img" \
+		-append "console=ttyS0 panic=-1 rdinit=/nonexistent" </dev/null 2>/dev/null |
+	   grep -q 'Kernel panic'; then
+		echo kvm
+	else
+		echo tcg
+	fi
+}

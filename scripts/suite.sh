@@ -74,12 +74,9 @@ fetch_vmlinuz() {
 		dpkg-deb -x "$deb" "$dir/x"
 		rm -f "$root"/tmp/seqstate-dl/*.deb
 		# /boot up to trixie; sid's linux-binary keeps it next to the modules.
-		img=$(ls "$dir"/x/boot/vmlinuz-* "$dir"/x/usr/lib/modules/*/vmlinuz 2>/dev/null |
-		      head -n 1)
-		if [ -n "$img" ]; then
-			mv "$img" "$dir/vmlinuz"
-			break
-		fi
+		for img in "$dir"/x/boot/vmlinuz-* "$dir"/x/usr/lib/modules/*/vmlinuz; do
+			[ -e "$img" ] && mv "$img" "$dir/vmlinuz" && break 2
+		done
 	done
 	rm -rf "$dir/x"
 	[ -e "$dir/vmlinuz" ] || die "no vmlinuz found for $kver"

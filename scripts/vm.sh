@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot one kernel with seqstate's modules and tests in a busybox initramfs and judge the run.
+#
+#   vm.sh NAME VMLINUZ KODIR "TEST..." OUTDIR
+#
+# KODIR holds seqstate.ko (and seqstate_kunit.ko for the kunit test). Tests are
+# scripts/guest/tests/<test>.sh. Prints one "ok|not ok NAME/TEST" line per test and per KUnit
+# case, appends the same to OUTDIR/results, and keeps NAME's logs in OUTDIR/NAME/ when it fails.
+# Exit status: 0 when everything passed.
+# Environment: SEQSTATE_VM_TIMEOUT (seconds, default 600), SEQSTATE_ACCEL (kvm|tcg; probed
+# when unset), SEQSTATE_APPEND (extra kernel command line).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 5 ] || die "usage: vm.sh NAME VMLINUZ KODIR \"TEST...\" OUTDIR"
+name=$1 vmlinuz=$2 kodir=$3 tests=$4 out=$5
+work=$out/$name
+token="SEQSTATE-GUEST-DONE-$$-$RANDOM"
+timeout=${SEQSTATE_VM_TIMEOUT:-600}
+
+need_pkgs qemu-system-x86 busybox-static cpio gzip iproute2 kmod
+rm -rf "$work" && mkdir -p "$work/root"
+seqload=$(build_seqload)
+
+# The initramfs: busybox, our modules, tests and workload tool, and iproute2's ss and ip
+# with their libraries (ss is the oracle for state counts).
+build_initramfs() {
+	local root=$work/root bin lib
+	mkdir -p "$root"/{bin,sbin,usr/bin,proc,sys,dev,tmp,etc,seqstate/tests}
+	cp /bin/busybox "$root/bin/busybox"
+	cp "$SEQSTATE_TOP/scripts/guest/init" "$root/init"
+	cp "$SEQSTATE_TOP/scripts/guest/lib.sh" "$root/seqstate/"
+	cp "$SEQSTATE_TOP"/scripts/guest/tests/*.sh "$root/seqstate/tests/"
+	cp "$kodir"/*.ko "$root/seqstate/"
+	cp "$seqload" "$root/bin/seqload"
+	for bin in /usr/bin/ss /usr/bin/ip /usr/sbin/ip /bin/ip; do
+		[ -e "$bin" ] || continue
+		cp -L "$bin" "$root/usr/bin/"
+		for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+	done
+	[ -e "$root/usr/bin/ss" ] || die "iproute2's ss not found on the host"
+	echo "root:x:0:0:root:/:/bin/sh" >"$root/etc/passwd"
+	cat >"$root/seqstate/config" <<-EOC
+	SEQSTATE_TESTS="$tests"
+	SEQSTATE_TOKEN="$token"
+	SEQSTATE_VERSION="$(seqstate_version)"
+	EOC
+	chmod +x "$root/init"
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.gz"
+}
+
+boot() {
+	local accel=$1 t=$2
+	rm -f "$work/console.log" "$work/results.log"
+	timeout --foreground -k 5 "$t" qemu-system-x86_64 \
+		-accel "$accel" -M q35 -cpu max -smp 2 -m 1536 \
+		-no-reboot -nodefaults -nographic -monitor none \
+		-kernel "$vmlinuz" -initrd "$work/initramfs.gz" \
+		-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1 ${SEQSTATE_APPEND:-}" \
+		-serial "file:$work/console.log" -serial "file:$work/results.log" \
+		</dev/null >"$work/qemu.log" 2>&1
+}
+
+build_initramfs
+accel=${SEQSTATE_ACCEL:-$(probe_accel "$vmlinuz")}
+log "$name: booting ($accel, timeout ${timeout}s)"
+start=$SECONDS
+rc=0
+boot "$accel" "$timeout" || rc=$?
+secs=$((SECONDS - start))
+
+# Judge: the guest's own verdicts, the success token, and a clean console.
+passed=0 failed=0
+report() {
+	echo "$1 $name/$2${3:+ # $3}"
+	echo "$1 $name/$2${3:+ # $3}" >>"$out/results"
+	if [ "$1" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+}
+touch "$work/results.log" "$work/console.log"
+# The serial port writes CRLF.
+results=$work/results.txt
+tr -d '\r' <"$work/results.log" >"$results"
+
+for t in $tests; do
+	if grep -qx "ok $t" "$results"; then
+		report ok "$t"
+	elif grep -qx "not ok $t" "$results"; then
+		report "not ok" "$t" "see $work/console.log"
+	else
+		report "not ok" "$t" "no result"
+	fi
+done
+
+# KUnit: every suite declared under kunit/ must report, every case ok, counts adding up.
+if [[ " $tests " == *" kunit "* ]]; then
+	for suite in $(kunit_suites); do
+		body=$(sed -n "/^kunit-begin $suite\$/,/^kunit-end $suite\$/p" "$results")
+		if [ -z "$body" ]; then
+			report "not ok" "kunit/$suite" "suite missing from debugfs"
+			continue
+		fi
+		plan=$(echo "$body" | sed -n 's/^    1\.\.\([0-9]*\)$/\1/p' | head -n 1)
+		cases=$(echo "$body" | grep -cE '^    (not )?ok [0-9]+ ' || true)
+		while IFS=$'\t' read -r verdict tc; do
+			report "$verdict" "kunit/$suite/$tc"
+		done < <(echo "$body" | awk '/^    (not )?ok [0-9]+ / {
+			v = ($1 == "not") ? "not ok" : "ok"
+			sub(/^ *(not )?ok [0-9]+ (- )?/, "")
+			print v "\t" $1 }')
+		if [ -z "$plan" ] || [ "$plan" != "$cases" ]; then
+			report "not ok" "kunit/$suite" "plan 1..${plan:-?} but $cases results"
+		elif echo "$body" | grep -q 'not ok'; then
+			report "not ok" "kunit/$suite" "a case failed"
+		fi
+	done
+fi
+
+if ! grep -qx "$token" "$results"; then
+	report "not ok" "run" "no success token (exit $rc after ${secs}s; timeout ${timeout}s)"
+fi
+# Any kernel report in the console fails the run, whoever caused it.
+bad='BUG:|WARNING:|Call Trace:|RIP:|Oops|Kernel panic|general protection|UBSAN:|KASAN:'
+bad+='|unreferenced object|INFO: lockdep|DEBUG_LOCKS_WARN_ON|inconsistent lock state'
+bad+='|possible (recursive|circular) locking|suspicious RCU usage'
+bad+='|soft lockup|hard LOCKUP|rcu_.*stall|hung_task|blocked for more than|list_add corruption'
+if grep -nE "$bad" "$work/console.log" >"$work/reports.txt"; then
+	report "not ok" "console" "$(head -n 1 "$work/reports.txt" | cut -c1-120)"
+fi
+
+echo "$name: $passed passed, $failed failed (${secs}s)" >&2
+if [ "$failed" -eq 0 ]; then
+	rm -rf "$work"
+	exit 0
+fi
+rm -rf "$work/root" "$work/initramfs.gz"
+log "$name: logs kept in $work"
+exit 1
