@@ -111,7 +111,7 @@ static int __net_init seqstate_net_init(struct net *net)
 	if (!nc->pcpu)
 		goto err_free;
 
-	dir = proc_mkdir("seqstate", net->proc_net);
+	dir = proc_net_mkdir(net, "seqstate", net->proc_net);
 	if (!dir)
 		goto err_free_pcpu;
 	if (!proc_create_net_single("states", 0444, dir, seqstate_states_show, NULL))

@@ -6,24 +6,16 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-need_pkgs linux-source-6.1 build-essential flex bison libelf-dev libssl-dev bc dwarves xz-utils
+need_pkgs build-essential flex bison libelf-dev libssl-dev bc dwarves xz-utils
 
 frag=$SEQSTATE_TOP/scripts/kconfig/kunit.config
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-key=$srcver-$(sha256sum "$frag" | cut -c1-12)
-src=$SEQSTATE_CACHE/src/linux-source-$srcver
+src=$(linux_source)
+key=$(basename "$src" | sed 's/^linux-source-//')-$(sha256sum "$frag" | cut -c1-12)
 obj=$SEQSTATE_CACHE/kunit/$key
 
 if [ -e "$obj/.seqstate-done" ]; then
 	echo "$obj"
 	exit 0
-fi
-
-if [ ! -e "$src/.seqstate-done" ]; then
-	log "unpacking linux-source $srcver"
-	rm -rf "$src" && mkdir -p "$src"
-	tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$src" --strip-components=1
-	touch "$src/.seqstate-done"
 fi
 
 log "building the KUnit kernel ($key); about 5-10 minutes on 2 cores"

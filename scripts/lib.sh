@@ -90,6 +90,9 @@ kunit_suites() {
 }
 
 # KVM when a short boot proves it works, TCG otherwise (nested KVM can hang: never wait long).
+# TCG runs its vCPUs in one host thread: with one thread per vCPU (MTTCG), a vCPU can run a
+# stale translation of kernel text that another vCPU just patched, and static-key patching
+# (attaching a tracepoint probe) then dies on a stray int3 in the guest, seen on Debian 7.2.
 probe_accel() {
 	local img=${1:-}
 	if [ -w /dev/kvm ] && [ -n "$img" ] &&
@@ -99,6 +102,21 @@ probe_accel() {
 	   grep -q 'Kernel panic'; then
 		echo kvm
 	else
-		echo tcg
+		echo tcg,thread=single
 	fi
+}
+
+# Debian's linux-source-6.1, unpacked once: the KUnit kernel and checkpatch come from it.
+linux_source() {
+	local ver src
+	need_pkgs linux-source-6.1 xz-utils
+	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+	src=$SEQSTATE_CACHE/src/linux-source-$ver
+	if [ ! -e "$src/.seqstate-done" ]; then
+		log "unpacking linux-source $ver"
+		rm -rf "$src" && mkdir -p "$src"
+		tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$src" --strip-components=1
+		touch "$src/.seqstate-done"
+	fi
+	echo "$src"
 }

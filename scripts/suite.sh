@@ -6,6 +6,8 @@
 #   suite.sh prepare SUITE FLAVOUR...   make/refresh the chroot; print "flavour kver" lines
 #   suite.sh dkms SUITE OUTDIR KVER...  dkms add + install this tree; copy each .ko to
 #                                       OUTDIR/KVER/seqstate.ko
+#   suite.sh build SUITE KVER [ARGS]    make this tree against KVER's headers with the suite's
+#                                       own compiler and sparse (ARGS: W=1 C=2 ...)
 # Kernel images land in $SEQSTATE_CACHE/kernels/KVER/vmlinuz; nothing is installed on the host.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -57,7 +59,7 @@ refresh_chroot() {
 	# A run killed mid-install leaves dpkg half-configured; finish its work first.
 	in_chroot "$root" dpkg --configure -a >/dev/null 2>&1 || true
 	in_chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends dkms make xz-utils zstd "$@" >/dev/null ||
+		--no-install-recommends dkms make xz-utils zstd sparse "$@" >/dev/null ||
 		die "apt-get install $* in $root failed"
 }
 
@@ -102,12 +104,10 @@ cmd_dkms() {
 	shift 2
 	root=$(root_of "$suite")
 	ver=$(seqstate_version)
+	mkdir -p "$out"
 	# What a user would: the source tree in /usr/src, `dkms add`, `dkms install -k`.
 	in_chroot "$root" dkms remove -q "seqstate/$ver" --all >/dev/null 2>&1 || true
-	rm -rf "$root/usr/src/seqstate-$ver"
-	mkdir -p "$root/usr/src/seqstate-$ver"
-	(cd "$SEQSTATE_TOP" && git ls-files -co --exclude-standard -- Kbuild Makefile dkms.conf module include |
-	 tar -cf - -T -) | tar -xf - -C "$root/usr/src/seqstate-$ver"
+	copy_tree "$root/usr/src/seqstate-$ver" Kbuild Makefile dkms.conf module include
 	in_chroot "$root" dkms add -q "seqstate/$ver" >/dev/null
 	for kver in "$@"; do
 		if ! in_chroot "$root" dkms install -q --force "seqstate/$ver" -k "$kver" \
@@ -126,8 +126,25 @@ cmd_dkms() {
 	done
 }
 
+# A copy of the tracked tree, for building inside a chroot.
+copy_tree() {
+	local dest=$1
+	rm -rf "$dest" && mkdir -p "$dest"
+	(cd "$SEQSTATE_TOP" && git ls-files -co --exclude-standard -- "${@:2}" | tar -cf - -T -) |
+		tar -xf - -C "$dest"
+}
+
+cmd_build() {
+	local suite=$1 kver=$2 root
+	shift 2
+	root=$(root_of "$suite")
+	copy_tree "$root/tmp/seqstate-build" Kbuild Makefile dkms.conf module include
+	in_chroot "$root" make -C "/usr/src/linux-headers-$kver" M=/tmp/seqstate-build "$@" modules
+}
+
 case ${1:-} in
 prepare) shift; cmd_prepare "$@" ;;
 dkms) shift; cmd_dkms "$@" ;;
-*) die "usage: suite.sh prepare SUITE FLAVOUR... | dkms SUITE OUTDIR KVER..." ;;
+build) shift; cmd_build "$@" ;;
+*) die "usage: suite.sh prepare SUITE FLAVOUR... | dkms SUITE OUTDIR KVER... | build SUITE KVER" ;;
 esac

@@ -9,7 +9,8 @@
 # case, appends the same to OUTDIR/results, and keeps NAME's logs in OUTDIR/NAME/ when it fails.
 # Exit status: 0 when everything passed.
 # Environment: SEQSTATE_VM_TIMEOUT (seconds, default 600), SEQSTATE_ACCEL (kvm|tcg; probed
-# when unset), SEQSTATE_APPEND (extra kernel command line).
+# when unset), SEQSTATE_APPEND (extra kernel command line), SEQSTATE_KEEP (keep logs always),
+# SEQSTATE_GUEST_ENV (shell assignments for the guest tests, e.g. SEQSTATE_CYCLES=3).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -48,6 +49,7 @@ build_initramfs() {
 	SEQSTATE_TESTS="$tests"
 	SEQSTATE_TOKEN="$token"
 	SEQSTATE_VERSION="$(seqstate_version)"
+	${SEQSTATE_GUEST_ENV:-}
 	EOC
 	chmod +x "$root/init"
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.gz"
@@ -133,7 +135,7 @@ fi
 
 echo "$name: $passed passed, $failed failed (${secs}s)" >&2
 if [ "$failed" -eq 0 ]; then
-	rm -rf "$work"
+	[ -n "${SEQSTATE_KEEP:-}" ] || rm -rf "$work"
 	exit 0
 fi
 rm -rf "$work/root" "$work/initramfs.gz"

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for the guest tests; each test runs as `sh -e`, sourcing this.
+. /seqstate/config
 
 fail() {
 	echo "FAIL: $*"
@@ -29,3 +30,5 @@ entered() {
 ss_count() {
 	ss -tanH state "$1" | wc -l
 }
+
+STATES="listen syn_sent syn_recv established fin_wait1 fin_wait2 close_wait closing last_ack time_wait close"

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: every test seqstate has, on every kernel of scripts/matrix plus the KUnit kernel.
+#
+#   style       checkpatch.pl --strict
+#   build       W=1 (and sparse C=2 where the suite's sparse supports its kernel) per suite,
+#               plus the KUnit kernel; any warning fails
+#   dkms        dkms install -k KVER in a chroot of the kernel's suite, for every kernel
+#   vm          the DKMS-built module booted in that kernel: the whole integration suite
+#               ("full" rows, or every row with SEQSTATE_FULL=1) or the smoke test; the
+#               KUnit kernel runs the KUnit suites, the whole integration suite and kmemleak
+#
+# KERNELS="bookworm trixie/rt-amd64 kunit" narrows the kernels; TESTS="lifecycle" the tests.
+# Results: out/check/results; failed runs keep their logs under out/check/.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=$SEQSTATE_TOP/out/check
+rm -rf "$out" && mkdir -p "$out"
+results=$out/results
+touch "$results"
+start=$SECONDS
+
+record() {	# record ok|"not ok" NAME [REASON]
+	echo "$1 $2${3:+ # $3}" | tee -a "$results"
+}
+
+# A step passes when it exits 0 and prints no warning or error line.
+step() {	# step NAME LOG CMD...
+	local name=$1 logf=$2
+	shift 2
+	if "$@" >"$logf" 2>&1 && ! grep -qE '(warning|error):' "$logf"; then
+		record ok "$name"
+	else
+		record "not ok" "$name" "see $logf"
+		grep -E '(warning|error):' "$logf" | head -n 5 >&2
+	fi
+}
+
+need_pkgs git make gcc perl
+seqload=$(build_seqload) || exit 1
+all_tests=$(cd "$SEQSTATE_TOP/scripts/guest/tests" && ls ./*.sh | sed 's|^\./||; s|\.sh$||' |
+	    grep -vx -e kunit -e kmemleak -e smoke | xargs)
+full_tests=${TESTS:-$all_tests}
+smoke_tests=${TESTS:-smoke}
+
+if [ -z "${KERNELS:-}" ] || [[ " $KERNELS " == *" style "* ]]; then
+	step style "$out/style.log" "$SEQSTATE_TOP/scripts/style.sh"
+fi
+
+accel=
+for suite in $(matrix_rows | awk '{ print $1 }' | uniq); do
+	flavours=$(matrix_rows | awk -v s="$suite" '$1 == s { print $2 }' | xargs)
+	if ! "$SEQSTATE_TOP/scripts/suite.sh" prepare "$suite" $flavours >"$out/$suite.kernels" \
+			2>"$out/$suite.log"; then
+		record "not ok" "$suite/prepare" "see $out/$suite.log"
+		continue
+	fi
+	first=$(awk 'NR == 1 { print $2 }' "$out/$suite.kernels")
+	step "$suite/build-W1-sparse" "$out/$suite-build.log" \
+		"$SEQSTATE_TOP/scripts/suite.sh" build "$suite" "$first" W=1 C=2
+	"$SEQSTATE_TOP/scripts/suite.sh" dkms "$suite" "$out/dkms" \
+		$(awk '{ print $2 }' "$out/$suite.kernels") >"$out/$suite-dkms.log" 2>&1
+	[ -n "$accel" ] ||
+		accel=$(probe_accel "$SEQSTATE_CACHE/kernels/$first/vmlinuz")
+	while read -r flavour kver; do
+		if [ ! -e "$out/dkms/$kver/seqstate.ko" ]; then
+			record "not ok" "dkms/$kver" "see $out/dkms/dkms-$kver.log"
+			continue
+		fi
+		record ok "dkms/$kver"
+		mode=$(matrix_rows | awk -v s="$suite" -v f="$flavour" '$1 == s && $2 == f { print $3 }')
+		tests=$smoke_tests
+		[ "$mode" = full ] || [ -n "${SEQSTATE_FULL:-}" ] && tests=$full_tests
+		SEQSTATE_ACCEL=$accel "$SEQSTATE_TOP/scripts/vm.sh" "$kver" \
+			"$SEQSTATE_CACHE/kernels/$kver/vmlinuz" "$out/dkms/$kver" "$tests" "$out"
+	done <"$out/$suite.kernels"
+done
+
+if wants_kunit; then
+	if obj=$("$SEQSTATE_TOP/scripts/kunit-kernel.sh" 2>"$out/kunit-kernel.log"); then
+		mkdir -p "$out/kunit-build"
+		step kunit/build-W1-sparse "$out/kunit-build.log" \
+			make -C "$obj" M="$SEQSTATE_TOP" SEQSTATE_KUNIT=m W=1 C=2 modules
+		cp "$SEQSTATE_TOP"/module/seqstate.ko "$SEQSTATE_TOP"/kunit/seqstate_kunit.ko \
+			"$out/kunit-build/"
+		[ -n "$accel" ] || accel=$(probe_accel "$obj/arch/x86/boot/bzImage")
+		# KASAN, lockdep and kmemleak make this kernel some 50 times slower under TCG:
+		# fewer load/unload cycles under traffic there, and more time.
+		SEQSTATE_GUEST_ENV="SEQSTATE_CYCLES=3" SEQSTATE_ACCEL=$accel SEQSTATE_VM_TIMEOUT=1500 "$SEQSTATE_TOP/scripts/vm.sh" \
+			"kunit-$(basename "$obj")" "$obj/arch/x86/boot/bzImage" "$out/kunit-build" \
+			"kunit $full_tests kmemleak" "$out"
+	else
+		record "not ok" "kunit/kernel" "see $out/kunit-kernel.log"
+	fi
+fi
+
+passed=$(grep -c '^ok ' "$results")
+failed=$(grep -c '^not ok ' "$results")
+echo
+grep '^not ok ' "$results"
+echo "make check: $((SECONDS - start)) s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

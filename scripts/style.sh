@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# checkpatch.pl --strict over every C source and header of the project.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+need_pkgs perl git
+src=$(linux_source)
+cd "$SEQSTATE_TOP"
+mapfile -t files < <(git ls-files -co --exclude-standard -- '*.c' '*.h' | grep -v '^scripts/')
+"$src/scripts/checkpatch.pl" --no-tree --strict --terse --show-types -f "${files[@]}"
