@@ -47,25 +47,47 @@ void seqstate_counters_free(struct seqstate_counters __percpu *c)
 }
 
 /*
- * Called from the tracepoint: any context, preemptible from 7.0 on, so only
- * this_cpu_*() operations, which are safe against preemption and interrupts.
+ * The counting rule, for every change a socket makes as ss sees it: full sockets through
+ * the tracepoint, timewait sockets through the timewait hooks. Any context, preemptible
+ * from 7.0 on, so only this_cpu_*() operations, which are safe against both.
+ *
+ * Gauges leave CLOSE out: a socket in CLOSE is in no table, ss never shows it, and sockets
+ * are born and freed in CLOSE without an event. An accepted child is reported as
+ * LISTEN -> SYN_RECV, LISTEN being the listener's state copied into it: the listener does
+ * not leave LISTEN.
  */
 void seqstate_counters_count(struct seqstate_counters __percpu *c, int oldstate, int newstate)
 {
-	if (!seqstate_state_valid(newstate))
+	if (!seqstate_state_valid(oldstate) || !seqstate_state_valid(newstate))
 		return;
 	this_cpu_inc(c->entered[newstate]);
+	this_cpu_inc(c->transitions[oldstate][newstate]);
+	if (oldstate != TCP_CLOSE && !(oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV))
+		this_cpu_dec(c->now[oldstate]);
+	if (newstate != TCP_CLOSE)
+		this_cpu_inc(c->now[newstate]);
+}
+
+/* Sockets found in @state by a walk of the tables, which no event counted. */
+void seqstate_counters_add(struct seqstate_counters __percpu *c, int state, s64 n)
+{
+	if (seqstate_state_valid(state) && state != TCP_CLOSE)
+		this_cpu_add(c->now[state], n);
 }
 
 void seqstate_counters_sum(struct seqstate_counters __percpu *c, struct seqstate_snapshot *snap)
 {
-	int cpu, s;
+	int cpu, s, t;
 
 	memset(snap, 0, sizeof(*snap));
 	for_each_possible_cpu(cpu) {
 		const struct seqstate_counters *pc = per_cpu_ptr(c, cpu);
 
-		for (s = 0; s < SEQSTATE_NR_STATES; s++)
+		for (s = 0; s < SEQSTATE_NR_STATES; s++) {
 			snap->entered[s] += READ_ONCE(pc->entered[s]);
+			snap->now[s] += READ_ONCE(pc->now[s]);
+			for (t = 0; t < SEQSTATE_NR_STATES; t++)
+				snap->transitions[s][t] += READ_ONCE(pc->transitions[s][t]);
+		}
 	}
 }

@@ -11,15 +11,19 @@ extern const u8 seqstate_state_order[SEQSTATE_NR_REPORTED];
 
 /*
  * One set per CPU, for each network namespace and for the host. Writers only ever touch
- * their own CPU's set with this_cpu_*(); readers sum every possible CPU.
+ * their own CPU's set with this_cpu_*(); readers sum every possible CPU. A gauge's per-CPU
+ * parts are deltas and may be negative; only their sum means something.
  */
 struct seqstate_counters {
 	u64 entered[SEQSTATE_NR_STATES];
+	u64 transitions[SEQSTATE_NR_STATES][SEQSTATE_NR_STATES];
+	s64 now[SEQSTATE_NR_STATES];
 };
 
 struct seqstate_counters __percpu *seqstate_counters_alloc(void);
 void seqstate_counters_free(struct seqstate_counters __percpu *c);
 void seqstate_counters_count(struct seqstate_counters __percpu *c, int oldstate, int newstate);
+void seqstate_counters_add(struct seqstate_counters __percpu *c, int state, s64 n);
 void seqstate_counters_sum(struct seqstate_counters __percpu *c, struct seqstate_snapshot *snap);
 
 #endif /* _SEQSTATE_COUNTERS_H */

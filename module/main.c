@@ -6,8 +6,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include "listeners.h"
 #include "netns.h"
 #include "sysfs.h"
+#include "timewait.h"
 #include "tracepoint.h"
 
 static int __init seqstate_init(void)
@@ -21,12 +23,19 @@ static int __init seqstate_init(void)
 	err = seqstate_sysfs_init();
 	if (err)
 		goto err_netns;
-	err = seqstate_tracepoint_init();
+	err = seqstate_timewait_init();
 	if (err)
 		goto err_sysfs;
+	err = seqstate_tracepoint_init();
+	if (err)
+		goto err_timewait;
+	/* Now that every change is counted: the sockets that were already there. */
+	seqstate_netns_baseline();
 	pr_info("loaded, version %s\n", SEQSTATE_VERSION);
 	return 0;
 
+err_timewait:
+	seqstate_timewait_exit();
 err_sysfs:
 	seqstate_sysfs_exit();
 err_netns:
@@ -37,8 +46,10 @@ err_netns:
 static void __exit seqstate_exit(void)
 {
 	seqstate_tracepoint_exit();
+	seqstate_timewait_exit();
+	seqstate_listeners_exit();
 	seqstate_sysfs_exit();
-	seqstate_netns_exit();
+	seqstate_netns_exit();	/* waits for the listeners' RCU callbacks too */
 	pr_info("unloaded\n");
 }
 

@@ -11,15 +11,19 @@
 
 #include <linux/proc_fs.h>
 #include <linux/rcupdate.h>
+#include <linux/rtnetlink.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include "counters.h"
+#include "listeners.h"
 #include "netns.h"
+#include "walk.h"
 
 struct seqstate_net_counters {
 	struct seqstate_counters __percpu *pcpu;
+	atomic64_t drift;		/* differences verify found */
 	struct rcu_head rcu;
 };
 
@@ -29,6 +33,7 @@ struct seqstate_net {
 
 static unsigned int seqstate_net_id __read_mostly;
 static struct seqstate_counters __percpu *seqstate_host;
+static atomic64_t seqstate_host_drift = ATOMIC64_INIT(0);
 
 /*
  * Like net_generic(), but safe for a namespace that is still being set up: its generic
@@ -64,38 +69,212 @@ int seqstate_read(struct net *net, struct seqstate_snapshot *snap)
 
 	if (!net) {
 		seqstate_counters_sum(seqstate_host, snap);
-		return 0;
+	} else {
+		rcu_read_lock();
+		nc = seqstate_net_counters(net);
+		if (nc)
+			seqstate_counters_sum(nc->pcpu, snap);
+		else
+			err = -ENOENT;
+		rcu_read_unlock();
+		if (err)
+			return err;
+	}
+	/* Request socks: from the listeners' queues, at read time. */
+	snap->halfopen = seqstate_listeners_halfopen(net);
+	snap->now[TCP_SYN_RECV] += snap->halfopen;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(seqstate_read);
+
+static struct seqstate_snapshot *seqstate_snapshot_net(struct net *net)
+{
+	struct seqstate_snapshot *snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+
+	if (snap && seqstate_read(net, snap)) {
+		kfree(snap);
+		return NULL;
+	}
+	return snap;
+}
+
+static int seqstate_states_show(struct seq_file *seq, void *v)
+{
+	struct seqstate_snapshot *snap = seqstate_snapshot_net(seq_file_single_net(seq));
+	int i, s;
+
+	if (!snap)
+		return -ENOMEM;
+	seq_printf(seq, "%-12s %12s %20s\n", "state", "now", "entered");
+	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
+		s = seqstate_state_order[i];
+		seq_printf(seq, "%-12s %12lld %20llu\n", seqstate_state_name(s), snap->now[s],
+			   snap->entered[s]);
+	}
+	seq_printf(seq, "%-12s %12lld\n", "(half-open)", snap->halfopen);
+	kfree(snap);
+	return 0;
+}
+
+static int seqstate_transitions_show(struct seq_file *seq, void *v)
+{
+	struct seqstate_snapshot *snap = seqstate_snapshot_net(seq_file_single_net(seq));
+	int i, j, from, to;
+
+	if (!snap)
+		return -ENOMEM;
+	seq_printf(seq, "%-12s %-12s %20s\n", "from", "to", "count");
+	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
+		from = seqstate_state_order[i];
+		for (j = 0; j < SEQSTATE_NR_REPORTED; j++) {
+			to = seqstate_state_order[j];
+			if (snap->transitions[from][to])
+				seq_printf(seq, "%-12s %-12s %20llu\n", seqstate_state_name(from),
+					   seqstate_state_name(to), snap->transitions[from][to]);
+		}
+	}
+	kfree(snap);
+	return 0;
+}
+
+/* Prometheus text exposition format, version 0.0.4. */
+static int seqstate_metrics_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct seqstate_snapshot *snap = seqstate_snapshot_net(net);
+	struct seqstate_net_counters *nc;
+	int i, j, from, to;
+	s64 drift = 0;
+
+	if (!snap)
+		return -ENOMEM;
+	seq_puts(seq, "# HELP seqstate_tcp_sockets TCP sockets in each state now, as ss counts them.\n"
+		      "# TYPE seqstate_tcp_sockets gauge\n");
+	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
+		from = seqstate_state_order[i];
+		seq_printf(seq, "seqstate_tcp_sockets{state=\"%s\"} %lld\n",
+			   seqstate_state_name(from), snap->now[from]);
+	}
+	seq_printf(seq, "# HELP seqstate_tcp_halfopen_sockets Half-open connections (request socks), part of syn_recv.\n"
+		   "# TYPE seqstate_tcp_halfopen_sockets gauge\n"
+		   "seqstate_tcp_halfopen_sockets %lld\n", snap->halfopen);
+	seq_puts(seq, "# HELP seqstate_tcp_state_entered_total Sockets that entered each state.\n"
+		      "# TYPE seqstate_tcp_state_entered_total counter\n");
+	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
+		to = seqstate_state_order[i];
+		seq_printf(seq, "seqstate_tcp_state_entered_total{state=\"%s\"} %llu\n",
+			   seqstate_state_name(to), snap->entered[to]);
+	}
+	seq_puts(seq, "# HELP seqstate_tcp_transitions_total State changes of TCP sockets.\n"
+		      "# TYPE seqstate_tcp_transitions_total counter\n");
+	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
+		from = seqstate_state_order[i];
+		for (j = 0; j < SEQSTATE_NR_REPORTED; j++) {
+			to = seqstate_state_order[j];
+			if (snap->transitions[from][to])
+				seq_printf(seq, "seqstate_tcp_transitions_total{from=\"%s\",to=\"%s\"} %llu\n",
+					   seqstate_state_name(from), seqstate_state_name(to),
+					   snap->transitions[from][to]);
+		}
 	}
 	rcu_read_lock();
 	nc = seqstate_net_counters(net);
 	if (nc)
-		seqstate_counters_sum(nc->pcpu, snap);
-	else
-		err = -ENOENT;
+		drift = atomic64_read(&nc->drift);
 	rcu_read_unlock();
-	return err;
-}
-EXPORT_SYMBOL_GPL(seqstate_read);
-
-static int seqstate_states_show(struct seq_file *seq, void *v)
-{
-	struct seqstate_snapshot *snap;
-	int i, s;
-
-	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
-	if (!snap)
-		return -ENOMEM;
-	if (seqstate_read(seq_file_single_net(seq), snap)) {
-		kfree(snap);
-		return -ENOENT;
-	}
-	seq_printf(seq, "%-12s %20s\n", "state", "entered");
-	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
-		s = seqstate_state_order[i];
-		seq_printf(seq, "%-12s %20llu\n", seqstate_state_name(s), snap->entered[s]);
-	}
+	seq_printf(seq, "# HELP seqstate_verify_drift_total Gauge values verify found different from the socket tables.\n"
+		   "# TYPE seqstate_verify_drift_total counter\n"
+		   "seqstate_verify_drift_total %lld\n", drift);
 	kfree(snap);
 	return 0;
+}
+
+/*
+ * Root only: walk this namespace's socket tables as ss does, compare with the gauges, and
+ * count every state that differs as drift. Meaningful while traffic is quiescent.
+ */
+static int seqstate_verify_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct seqstate_net_counters *nc;
+	struct seqstate_snapshot *snap;
+	struct seqstate_walk *w;
+	int i, s, diffs = 0;
+	s64 tables;
+
+	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	seqstate_walk_net(net, w, false);
+	snap = seqstate_snapshot_net(net);
+	if (!snap) {
+		kfree(w);
+		return -ENOMEM;
+	}
+	seq_printf(seq, "%-12s %12s %12s\n", "state", "gauge", "tables");
+	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
+		s = seqstate_state_order[i];
+		tables = w->state[s] + (s == TCP_SYN_RECV ? w->halfopen : 0);
+		seq_printf(seq, "%-12s %12lld %12lld%s\n", seqstate_state_name(s), snap->now[s],
+			   tables, snap->now[s] == tables ? "" : "  differs");
+		diffs += snap->now[s] != tables;
+	}
+	seq_printf(seq, "%-12s %12lld %12lld%s\n", "(half-open)", snap->halfopen, w->halfopen,
+		   snap->halfopen == w->halfopen ? "" : "  differs");
+	diffs += snap->halfopen != w->halfopen;
+	rcu_read_lock();
+	nc = seqstate_net_counters(net);
+	if (nc)
+		atomic64_add(diffs, &nc->drift);
+	rcu_read_unlock();
+	atomic64_add(diffs, &seqstate_host_drift);
+	seq_printf(seq, "differences %d\n", diffs);
+	kfree(snap);
+	kfree(w);
+	return 0;
+}
+
+/* The sockets that were there before us: count them once, from the tables. */
+static void seqstate_net_baseline(struct net *net)
+{
+	struct seqstate_net_counters *nc;
+	struct seqstate_walk *w;
+	int s;
+
+	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return;
+	seqstate_walk_net(net, w, true);
+	rcu_read_lock();
+	nc = seqstate_net_counters(net);
+	for (s = 0; s < SEQSTATE_NR_STATES; s++) {
+		if (!w->state[s])
+			continue;
+		seqstate_counters_add(seqstate_host, s, w->state[s]);
+		if (nc)
+			seqstate_counters_add(nc->pcpu, s, w->state[s]);
+	}
+	rcu_read_unlock();
+	kfree(w);
+}
+
+/*
+ * Once the probes are attached. Sockets that change state while the walk runs may be
+ * counted twice or missed: load under traffic can start with a drift that verify shows.
+ */
+void seqstate_netns_baseline(void)
+{
+	struct net *net;
+
+	down_read(&net_rwsem);
+	for_each_net(net)
+		seqstate_net_baseline(net);
+	up_read(&net_rwsem);
+}
+
+s64 seqstate_netns_host_drift(void)
+{
+	return atomic64_read(&seqstate_host_drift);
 }
 
 static int __net_init seqstate_net_init(struct net *net)
@@ -107,6 +286,7 @@ static int __net_init seqstate_net_init(struct net *net)
 	nc = kzalloc(sizeof(*nc), GFP_KERNEL);
 	if (!nc)
 		return -ENOMEM;
+	atomic64_set(&nc->drift, 0);
 	nc->pcpu = seqstate_counters_alloc();
 	if (!nc->pcpu)
 		goto err_free;
@@ -114,7 +294,10 @@ static int __net_init seqstate_net_init(struct net *net)
 	dir = proc_net_mkdir(net, "seqstate", net->proc_net);
 	if (!dir)
 		goto err_free_pcpu;
-	if (!proc_create_net_single("states", 0444, dir, seqstate_states_show, NULL))
+	if (!proc_create_net_single("states", 0444, dir, seqstate_states_show, NULL) ||
+	    !proc_create_net_single("transitions", 0444, dir, seqstate_transitions_show, NULL) ||
+	    !proc_create_net_single("metrics", 0444, dir, seqstate_metrics_show, NULL) ||
+	    !proc_create_net_single("verify", 0400, dir, seqstate_verify_show, NULL))
 		goto err_remove;
 
 	rcu_assign_pointer(sn->counters, nc);

@@ -2,6 +2,7 @@
 /*
  * /sys/kernel/seqstate/: host-wide values, one per file.
  *
+ *   states/<state>/current	sockets in <state> now, all namespaces
  *   states/<state>/entered	sockets that entered <state> since load, all namespaces
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -15,12 +16,13 @@
 struct seqstate_state_attr {
 	struct kobj_attribute kattr;
 	int state;
+	bool is_now;
 };
 
 /* One directory per state; static, so sysfs needs no lockdep key of its own. */
 struct seqstate_state_dir {
-	struct seqstate_state_attr entered;
-	struct attribute *attrs[2];
+	struct seqstate_state_attr now, entered;
+	struct attribute *attrs[3];
 	struct attribute_group group;
 };
 
@@ -29,21 +31,34 @@ static const struct attribute_group *seqstate_state_groups[SEQSTATE_NR_REPORTED 
 static struct kobject *seqstate_kobj;
 static struct kobject *seqstate_states_kobj;
 
-static ssize_t seqstate_entered_show(struct kobject *kobj, struct kobj_attribute *kattr,
-				     char *buf)
+static ssize_t seqstate_state_show(struct kobject *kobj, struct kobj_attribute *kattr,
+				   char *buf)
 {
 	const struct seqstate_state_attr *attr =
 		container_of(kattr, struct seqstate_state_attr, kattr);
 	struct seqstate_snapshot *snap;
-	u64 val;
+	ssize_t len;
 
 	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
 	if (!snap)
 		return -ENOMEM;
 	seqstate_read(NULL, snap);
-	val = snap->entered[attr->state];
+	if (attr->is_now)
+		len = sysfs_emit(buf, "%lld\n", snap->now[attr->state]);
+	else
+		len = sysfs_emit(buf, "%llu\n", snap->entered[attr->state]);
 	kfree(snap);
-	return sysfs_emit(buf, "%llu\n", val);
+	return len;
+}
+
+static void seqstate_state_attr_fill(struct seqstate_state_attr *attr, const char *name,
+				     int state, bool is_now)
+{
+	attr->state = state;
+	attr->is_now = is_now;
+	attr->kattr.attr.name = name;
+	attr->kattr.attr.mode = 0444;
+	attr->kattr.show = seqstate_state_show;
 }
 
 static void seqstate_state_dirs_fill(void)
@@ -52,13 +67,13 @@ static void seqstate_state_dirs_fill(void)
 
 	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
 		struct seqstate_state_dir *dir = &seqstate_state_dirs[i];
+		int state = seqstate_state_order[i];
 
-		dir->entered.state = seqstate_state_order[i];
-		dir->entered.kattr.attr.name = "entered";
-		dir->entered.kattr.attr.mode = 0444;
-		dir->entered.kattr.show = seqstate_entered_show;
-		dir->attrs[0] = &dir->entered.kattr.attr;
-		dir->group.name = seqstate_state_name(dir->entered.state);
+		seqstate_state_attr_fill(&dir->now, "current", state, true);
+		seqstate_state_attr_fill(&dir->entered, "entered", state, false);
+		dir->attrs[0] = &dir->now.kattr.attr;
+		dir->attrs[1] = &dir->entered.kattr.attr;
+		dir->group.name = seqstate_state_name(state);
 		dir->group.attrs = dir->attrs;
 		seqstate_state_groups[i] = &dir->group;
 	}

@@ -10,7 +10,9 @@
 #include <linux/tracepoint.h>
 #include <net/sock.h>
 #include <trace/events/sock.h>
+#include "listeners.h"
 #include "netns.h"
+#include "timewait.h"
 #include "tracepoint.h"
 
 static struct tracepoint *seqstate_tp;
@@ -18,10 +20,27 @@ static struct tracepoint *seqstate_tp;
 static void seqstate_probe(void *data, const struct sock *sk, const int oldstate,
 			   const int newstate)
 {
+	struct net *net = sock_net(sk);
+	int tw;
+
 	/* SCTP, DCCP and MPTCP's master socket fire it too. */
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return;
-	seqstate_netns_count(sock_net(sk), oldstate, newstate);
+	if (newstate == TCP_CLOSE) {
+		/* Replaced by a timewait socket: for ss, it moved on to tw's substate. */
+		tw = seqstate_timewait_take(sk);
+		if (tw) {
+			if (tw != oldstate)
+				seqstate_netns_count(net, oldstate, tw);
+			return;
+		}
+		if (oldstate == TCP_LISTEN)
+			seqstate_listener_del(sk);
+	} else if (newstate == TCP_LISTEN) {
+		/* The probe's prototype is const; the listener list holds a reference. */
+		seqstate_listener_add((struct sock *)sk);
+	}
+	seqstate_netns_count(net, oldstate, newstate);
 }
 
 static void seqstate_find_tracepoint(struct tracepoint *tp, void *priv)

@@ -15,7 +15,10 @@ struct net;
 #define SEQSTATE_NR_STATES	(TCP_CLOSING + 1)
 
 struct seqstate_snapshot {
-	u64 entered[SEQSTATE_NR_STATES];
+	u64 entered[SEQSTATE_NR_STATES];		/* since load */
+	u64 transitions[SEQSTATE_NR_STATES][SEQSTATE_NR_STATES];	/* [from][to], since load */
+	s64 now[SEQSTATE_NR_STATES];		/* sockets in that state now, as ss counts */
+	s64 halfopen;					/* request socks, part of now[syn_recv] */
 };
 
 /* "established", "syn_sent", ...: the enum's name without TCP_, lowercase; NULL otherwise. */

@@ -23,7 +23,7 @@ unload_seqstate() {
 
 # entered STATE [FILE]: the "entered" column of a /proc/net/seqstate/states row
 entered() {
-	awk -v s="$1" '$1 == s { print $2 }' "${2:-/proc/net/seqstate/states}"
+	awk -v s="$1" '$1 == s { print $3 }' "${2:-/proc/net/seqstate/states}"
 }
 
 # ss_count STATE: sockets `ss` shows in STATE (ss's own state names) in this netns
@@ -32,3 +32,43 @@ ss_count() {
 }
 
 STATES="listen syn_sent syn_recv established fin_wait1 fin_wait2 close_wait closing last_ack time_wait close"
+
+# The names ss gives the states in its filters.
+ss_name() {
+	case $1 in
+	listen) echo listening ;;
+	close) echo closed ;;
+	fin_wait1) echo fin-wait-1 ;;
+	fin_wait2) echo fin-wait-2 ;;
+	*) echo "$1" | tr _ - ;;
+	esac
+}
+
+# The state number /proc/net/tcp{,6} shows (timewait sockets by substate).
+tcp_st() {
+	case $1 in
+	established) echo 01 ;; syn_sent) echo 02 ;; syn_recv) echo 03 ;;
+	fin_wait1) echo 04 ;; fin_wait2) echo 05 ;; time_wait) echo 06 ;;
+	close) echo 07 ;; close_wait) echo 08 ;; last_ack) echo 09 ;;
+	listen) echo 0A ;; closing) echo 0B ;;
+	esac
+}
+
+# now STATE: the "now" column of /proc/net/seqstate/states in this namespace
+now() {
+	awk -v s="$1" '$1 == s { print $2 }' /proc/net/seqstate/states
+}
+
+# Every gauge of this namespace against ss and /proc/net/tcp{,6}, then verify.
+check_gauges() {
+	local s n st
+	for s in $STATES; do
+		n=$(ss -tanH state "$(ss_name $s)" | wc -l)
+		assert_eq "$1: $s now, against ss" "$n" "$(now $s)"
+		st=$(tcp_st $s)
+		n=$(cat /proc/net/tcp /proc/net/tcp6 | awk -v st="$st" 'NR > 1 && $4 == st' | wc -l)
+		assert_eq "$1: $s now, against /proc/net/tcp" "$n" "$(now $s)"
+	done
+	cat /proc/net/seqstate/verify
+	assert_eq "$1: verify" "differences 0" "$(tail -n 1 /proc/net/seqstate/verify)"
+}

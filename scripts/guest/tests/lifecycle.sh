@@ -6,13 +6,19 @@
 load_seqstate
 assert_eq "module version" "$SEQSTATE_VERSION" "$(cat /sys/module/seqstate/version)"
 assert_eq "/proc/net/seqstate/states rows" "$STATES" \
-	"$(awk 'NR > 1 { printf "%s%s", sep, $1; sep = " " }' /proc/net/seqstate/states)"
+	"$(awk 'NR > 1 && $1 !~ /^\(/ { printf "%s%s", sep, $1; sep = " " }' /proc/net/seqstate/states)"
 for s in $STATES; do
-	assert_eq "mode of states/$s/entered" "-r--r--r--" \
-		"$(ls -l /sys/kernel/seqstate/states/$s/entered | cut -c1-10)"
+	for f in current entered; do
+		assert_eq "mode of states/$s/$f" "-r--r--r--" \
+			"$(ls -l /sys/kernel/seqstate/states/$s/$f | cut -c1-10)"
+	done
 done
-assert_eq "mode of /proc/net/seqstate/states" "-r--r--r--" \
-	"$(ls -l /proc/net/seqstate/states | cut -c1-10)"
+for f in states transitions metrics; do
+	assert_eq "mode of /proc/net/seqstate/$f" "-r--r--r--" \
+		"$(ls -l /proc/net/seqstate/$f | cut -c1-10)"
+done
+assert_eq "mode of /proc/net/seqstate/verify" "-r--------" \
+	"$(ls -l /proc/net/seqstate/verify | cut -c1-10)"
 
 # 50 loopback connections: each takes the client through SYN_SENT and the accepted child
 # through SYN_RECV, and both ends into ESTABLISHED; the listener enters LISTEN once.

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The TCP listeners of every namespace, so that half-open connections (request socks, which
+ * change state without any event) can be counted from each listener's own queue length:
+ * reading costs O(listeners), whatever the number of sockets.
+ *
+ * Each entry holds a reference on its listener and is freed after an RCU grace period, so
+ * readers under rcu_read_lock() can look at any listener they find on the list.
+ */
+#include <linux/list.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <net/inet_connection_sock.h>
+#include <net/sock.h>
+#include "listeners.h"
+
+struct seqstate_listener {
+	struct list_head node;
+	struct sock *sk;
+	struct rcu_head rcu;
+};
+
+static LIST_HEAD(seqstate_listeners);
+static DEFINE_SPINLOCK(seqstate_listeners_lock);
+
+static struct seqstate_listener *seqstate_listener_find(const struct sock *sk)
+{
+	struct seqstate_listener *l;
+
+	list_for_each_entry(l, &seqstate_listeners, node)
+		if (l->sk == sk)
+			return l;
+	return NULL;
+}
+
+static void seqstate_listener_free(struct rcu_head *rcu)
+{
+	struct seqstate_listener *l = container_of(rcu, struct seqstate_listener, rcu);
+
+	sock_put(l->sk);
+	kfree(l);
+}
+
+/* From the tracepoint (atomic) or the table walk at load; a listener is added once. */
+void seqstate_listener_add(struct sock *sk)
+{
+	struct seqstate_listener *l;
+
+	l = kmalloc(sizeof(*l), GFP_ATOMIC);
+	if (!l)
+		return;		/* its half-open connections go uncounted; verify shows it */
+	l->sk = sk;
+	spin_lock_bh(&seqstate_listeners_lock);
+	if (seqstate_listener_find(sk)) {
+		spin_unlock_bh(&seqstate_listeners_lock);
+		kfree(l);
+		return;
+	}
+	sock_hold(sk);
+	list_add_rcu(&l->node, &seqstate_listeners);
+	spin_unlock_bh(&seqstate_listeners_lock);
+}
+
+void seqstate_listener_del(const struct sock *sk)
+{
+	struct seqstate_listener *l;
+
+	spin_lock_bh(&seqstate_listeners_lock);
+	l = seqstate_listener_find(sk);
+	if (l)
+		list_del_rcu(&l->node);
+	spin_unlock_bh(&seqstate_listeners_lock);
+	if (l)
+		call_rcu(&l->rcu, seqstate_listener_free);
+}
+
+/* Request socks queued on the listeners of @net, or of every namespace when @net is NULL. */
+s64 seqstate_listeners_halfopen(const struct net *net)
+{
+	struct seqstate_listener *l;
+	s64 n = 0;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(l, &seqstate_listeners, node)
+		if (!net || net_eq(sock_net(l->sk), net))
+			n += inet_csk_reqsk_queue_len(l->sk);
+	rcu_read_unlock();
+	return n;
+}
+
+/* Once nothing adds any more; the caller waits for the RCU callbacks (rcu_barrier()). */
+void seqstate_listeners_exit(void)
+{
+	struct seqstate_listener *l, *tmp;
+
+	spin_lock_bh(&seqstate_listeners_lock);
+	list_for_each_entry_safe(l, tmp, &seqstate_listeners, node) {
+		list_del_rcu(&l->node);
+		call_rcu(&l->rcu, seqstate_listener_free);
+	}
+	spin_unlock_bh(&seqstate_listeners_lock);
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SEQSTATE_WALK_H
+#define _SEQSTATE_WALK_H
+
+#include <seqstate/seqstate.h>
+
+struct net;
+
+/* What ss would count in one namespace, timewait sockets by substate. */
+struct seqstate_walk {
+	s64 state[SEQSTATE_NR_STATES];
+	s64 halfopen;
+};
+
+void seqstate_walk_net(struct net *net, struct seqstate_walk *w, bool add_listeners);
+
+#endif /* _SEQSTATE_WALK_H */
