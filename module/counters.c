@@ -40,11 +40,13 @@ struct seqstate_counters __percpu *seqstate_counters_alloc(void)
 {
 	return alloc_percpu(struct seqstate_counters);
 }
+EXPORT_SYMBOL_GPL(seqstate_counters_alloc);	/* for the KUnit suites */
 
 void seqstate_counters_free(struct seqstate_counters __percpu *c)
 {
 	free_percpu(c);
 }
+EXPORT_SYMBOL_GPL(seqstate_counters_free);
 
 /*
  * The counting rule, for every change a socket makes as ss sees it: full sockets through
@@ -67,6 +69,7 @@ void seqstate_counters_count(struct seqstate_counters __percpu *c, int oldstate,
 	if (newstate != TCP_CLOSE)
 		this_cpu_inc(c->now[newstate]);
 }
+EXPORT_SYMBOL_GPL(seqstate_counters_count);
 
 /* Sockets found in @state by a walk of the tables, which no event counted. */
 void seqstate_counters_add(struct seqstate_counters __percpu *c, int state, s64 n)
@@ -91,3 +94,4 @@ void seqstate_counters_sum(struct seqstate_counters __percpu *c, struct seqstate
 		}
 	}
 }
+EXPORT_SYMBOL_GPL(seqstate_counters_sum);

@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+# Exact transition counts for connections whose every step TCP defines: an active open and
+# close, a passive open and close, and a SYN that is never answered.
+. /seqstate/lib.sh
+
+if [ "${1:-}" != netns ]; then
+	exec unshare -n sh -e /seqstate/tests/transitions.sh netns
+fi
+ip link set lo up
+load_seqstate
+
+# 20 connections; clients close first (they end in TIME-WAIT), servers after reading EOF.
+seqload churn -n 20
+until [ "$(ss -tanH state last-ack | wc -l)" = 0 ]; do sleep 0.1; done
+want="close listen 1
+close syn_sent 20
+listen syn_recv 20
+listen close 1
+syn_sent established 20
+syn_recv established 20
+established fin_wait1 20
+established close_wait 20
+fin_wait1 fin_wait2 20
+fin_wait2 time_wait 20
+close_wait last_ack 20
+last_ack close 20"
+assert_eq "transitions of 20 connections" "$(echo "$want" | sort)" \
+	"$(awk 'NR > 1 { print $1, $2, $3 }' /proc/net/seqstate/transitions | sort)"
+assert_eq "time_wait entered" 20 "$(entered time_wait)"
+assert_eq "time_wait now" 20 "$(now time_wait)"
+check_gauges "after churn"
+
+# A SYN that goes nowhere: SYN_SENT through the retransmissions, then CLOSE.
+ip route add 10.9.1.0/24 dev lo
+sysctl -qw net.ipv4.tcp_syn_retries=1
+seqload hold --syn-sent 1 -a 10.9.1.5 --seconds 30 >/dev/null &
+until [ "$(ss -tanH state syn-sent | wc -l)" = 1 ]; do sleep 0.1; done
+assert_eq "syn_sent now" 1 "$(now syn_sent)"
+until [ "$(ss -tanH state syn-sent | wc -l)" = 0 ]; do sleep 0.2; done
+assert_eq "syn_sent now, given up" 0 "$(now syn_sent)"
+assert_eq "close -> syn_sent" 21 \
+	"$(awk '$1 == "close" && $2 == "syn_sent" { print $3 }' /proc/net/seqstate/transitions)"
+assert_eq "syn_sent -> close" 1 \
+	"$(awk '$1 == "syn_sent" && $2 == "close" { print $3 }' /proc/net/seqstate/transitions)"
+kill %1
+wait
+
+# The Prometheus view says the same.
+grep -q '^# TYPE seqstate_tcp_sockets gauge$' /proc/net/seqstate/metrics || fail "no TYPE line"
+assert_eq "metrics: time_wait" "seqstate_tcp_sockets{state=\"time_wait\"} 20" \
+	"$(grep 'seqstate_tcp_sockets{state="time_wait"}' /proc/net/seqstate/metrics)"
+assert_eq "metrics: fin_wait2 -> time_wait" \
+	'seqstate_tcp_transitions_total{from="fin_wait2",to="time_wait"} 20' \
+	"$(grep 'from="fin_wait2",to="time_wait"' /proc/net/seqstate/metrics)"
+unload_seqstate
