@@ -32,6 +32,7 @@ make_chroot() {
 	mirror=$(debian_mirror)
 	sec=$(debian_security_mirror)
 	log "debootstrap $suite (about 30 s)"
+	mkdir -p "$(dirname "$root")"
 	rm -rf "$root.tmp"
 	debootstrap --variant=minbase "$suite" "$root.tmp" "$mirror" >"$root.log" 2>&1 ||
 		die "debootstrap $suite failed, see $root.log"
