@@ -87,7 +87,7 @@ if wants_kunit; then
 		[ -n "$accel" ] || accel=$(probe_accel "$obj/arch/x86/boot/bzImage")
 		# KASAN, lockdep and kmemleak make this kernel some 50 times slower under TCG:
 		# fewer load/unload cycles under traffic there, and more time.
-		SEQSTATE_GUEST_ENV="SEQSTATE_CYCLES=1" SEQSTATE_ACCEL=$accel SEQSTATE_VM_TIMEOUT=1500 "$SEQSTATE_TOP/scripts/vm.sh" \
+		SEQSTATE_GUEST_ENV="SEQSTATE_CYCLES=1 SEQSTATE_SCALE=10" SEQSTATE_ACCEL=$accel SEQSTATE_VM_TIMEOUT=1500 "$SEQSTATE_TOP/scripts/vm.sh" \
 			"kunit-$(basename "$obj")" "$obj/arch/x86/boot/bzImage" "$out/kunit-build" \
 			"kunit $full_tests kmemleak" "$out"
 	else

@@ -72,3 +72,11 @@ check_gauges() {
 	cat /proc/net/seqstate/verify
 	assert_eq "$1: verify" "differences 0" "$(tail -n 1 /proc/net/seqstate/verify)"
 }
+
+# wait_ready FILE PID: until seqload hold (PID) has made its sockets, or died.
+wait_ready() {
+	while [ ! -e "$1" ]; do
+		kill -0 "$2" 2>/dev/null || fail "seqload hold exited before it was ready"
+		sleep 0.1
+	done
+}

@@ -12,14 +12,14 @@ ip link set lo up
 # Sockets that were there first: the module must count them at once.
 seqload hold --listen 3 --established 5 --close-wait 4 --time-wait 7 --ready-file /tmp/r1 \
 	>/dev/null &
-while [ ! -e /tmp/r1 ]; do sleep 0.1; done
+wait_ready /tmp/r1 $!
 load_seqstate
 check_gauges "before load"
 
 # And the same again, made while loaded, over IPv6.
 seqload hold -6 --listen 2 --established 3 --close-wait 2 --time-wait 5 --ready-file /tmp/r2 \
 	>/dev/null &
-while [ ! -e /tmp/r2 ]; do sleep 0.1; done
+wait_ready /tmp/r2 $!
 check_gauges "while loaded"
 assert_eq "listen now" 5 "$(now listen)"
 assert_eq "established now" 16 "$(now established)"
@@ -50,7 +50,7 @@ unshare -n sh -ec '. /seqstate/lib.sh
 	ip link set lo up
 	assert_eq "new namespace: established now" 0 "$(now established)"
 	seqload hold --established 4 --seconds 3 --ready-file /tmp/r3 >/dev/null &
-	while [ ! -e /tmp/r3 ]; do sleep 0.1; done
+	wait_ready /tmp/r3 $!
 	check_gauges "other namespace"
 	assert_eq "other namespace: established now" 8 "$(now established)"
 	wait'
