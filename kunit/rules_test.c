@@ -17,7 +17,8 @@ static int seqstate_rules_init(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	ctx->c = seqstate_counters_alloc();
-	KUNIT_ASSERT_NOT_NULL(test, ctx->c);
+	if (!ctx->c)
+		return -ENOMEM;
 	test->priv = ctx;
 	return 0;
 }
