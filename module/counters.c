@@ -2,6 +2,8 @@
 /*
  * Per-CPU TCP state counters and the rules that turn state changes into counts.
  */
+#include <linux/atomic.h>
+#include <linux/cpumask.h>
 #include <linux/export.h>
 #include <linux/string.h>
 #include "counters.h"
@@ -36,14 +38,35 @@ const char *seqstate_state_name(int state)
 }
 EXPORT_SYMBOL_GPL(seqstate_state_name);
 
+/* Bytes the module allocated and still holds, for /sys/kernel/seqstate/memory_bytes. */
+static atomic_long_t seqstate_memory = ATOMIC_LONG_INIT(0);
+
+void seqstate_memory_add(long bytes)
+{
+	atomic_long_add(bytes, &seqstate_memory);
+}
+
+long seqstate_memory_bytes(void)
+{
+	return atomic_long_read(&seqstate_memory);
+}
+
+#define SEQSTATE_COUNTERS_BYTES	(sizeof(struct seqstate_counters) * num_possible_cpus())
+
 struct seqstate_counters __percpu *seqstate_counters_alloc(void)
 {
-	return alloc_percpu(struct seqstate_counters);
+	struct seqstate_counters __percpu *c = alloc_percpu(struct seqstate_counters);
+
+	if (c)
+		seqstate_memory_add(SEQSTATE_COUNTERS_BYTES);
+	return c;
 }
 EXPORT_SYMBOL_GPL(seqstate_counters_alloc);	/* for the KUnit suites */
 
 void seqstate_counters_free(struct seqstate_counters __percpu *c)
 {
+	if (c)
+		seqstate_memory_add(-(long)SEQSTATE_COUNTERS_BYTES);
 	free_percpu(c);
 }
 EXPORT_SYMBOL_GPL(seqstate_counters_free);

@@ -24,6 +24,8 @@ struct seqstate_counters __percpu *seqstate_counters_alloc(void);
 void seqstate_counters_free(struct seqstate_counters __percpu *c);
 void seqstate_counters_count(struct seqstate_counters __percpu *c, int oldstate, int newstate);
 void seqstate_counters_add(struct seqstate_counters __percpu *c, int state, s64 n);
+void seqstate_memory_add(long bytes);
+long seqstate_memory_bytes(void);
 void seqstate_counters_sum(struct seqstate_counters __percpu *c, struct seqstate_snapshot *snap);
 
 #endif /* _SEQSTATE_COUNTERS_H */

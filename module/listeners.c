@@ -13,6 +13,7 @@
 #include <linux/spinlock.h>
 #include <net/inet_connection_sock.h>
 #include <net/sock.h>
+#include "counters.h"
 #include "listeners.h"
 
 struct seqstate_listener {
@@ -40,6 +41,7 @@ static void seqstate_listener_free(struct rcu_head *rcu)
 
 	sock_put(l->sk);
 	kfree(l);
+	seqstate_memory_add(-(long)sizeof(*l));
 }
 
 /* From the tracepoint (atomic) or the table walk at load; a listener is added once. */
@@ -58,6 +60,7 @@ void seqstate_listener_add(struct sock *sk)
 		return;
 	}
 	sock_hold(sk);
+	seqstate_memory_add(sizeof(*l));
 	list_add_rcu(&l->node, &seqstate_listeners);
 	spin_unlock_bh(&seqstate_listeners_lock);
 }

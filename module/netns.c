@@ -286,6 +286,7 @@ static int __net_init seqstate_net_init(struct net *net)
 	nc = kzalloc(sizeof(*nc), GFP_KERNEL);
 	if (!nc)
 		return -ENOMEM;
+	seqstate_memory_add(sizeof(*nc));
 	atomic64_set(&nc->drift, 0);
 	nc->pcpu = seqstate_counters_alloc();
 	if (!nc->pcpu)
@@ -309,6 +310,7 @@ err_free_pcpu:
 	seqstate_counters_free(nc->pcpu);
 err_free:
 	kfree(nc);
+	seqstate_memory_add(-(long)sizeof(*nc));
 	return -ENOMEM;
 }
 
@@ -318,6 +320,7 @@ static void seqstate_net_counters_free(struct rcu_head *rcu)
 
 	seqstate_counters_free(nc->pcpu);
 	kfree(nc);
+	seqstate_memory_add(-(long)sizeof(*nc));
 }
 
 static void __net_exit seqstate_net_exit(struct net *net)

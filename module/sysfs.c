@@ -4,6 +4,7 @@
  *
  *   states/<state>/current	sockets in <state> now, all namespaces
  *   states/<state>/entered	sockets that entered <state> since load, all namespaces
+ *   memory_bytes		memory seqstate allocated and holds (counters, listener list)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -51,6 +52,13 @@ static ssize_t seqstate_state_show(struct kobject *kobj, struct kobj_attribute *
 	return len;
 }
 
+static ssize_t memory_bytes_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", seqstate_memory_bytes());
+}
+
+static struct kobj_attribute seqstate_memory_attr = __ATTR_RO(memory_bytes);
+
 static void seqstate_state_attr_fill(struct seqstate_state_attr *attr, const char *name,
 				     int state, bool is_now)
 {
@@ -87,6 +95,10 @@ int seqstate_sysfs_init(void)
 	seqstate_kobj = kobject_create_and_add("seqstate", kernel_kobj);
 	if (!seqstate_kobj)
 		return -ENOMEM;
+	err = sysfs_create_file(seqstate_kobj, &seqstate_memory_attr.attr);
+	if (err)
+		goto err_put;
+	err = -ENOMEM;
 	seqstate_states_kobj = kobject_create_and_add("states", seqstate_kobj);
 	if (!seqstate_states_kobj)
 		goto err_put;
@@ -106,5 +118,6 @@ void seqstate_sysfs_exit(void)
 {
 	sysfs_remove_groups(seqstate_states_kobj, seqstate_state_groups);
 	kobject_put(seqstate_states_kobj);
+	sysfs_remove_file(seqstate_kobj, &seqstate_memory_attr.attr);
 	kobject_put(seqstate_kobj);
 }

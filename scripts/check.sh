@@ -40,7 +40,7 @@ step() {	# step NAME LOG CMD...
 need_pkgs git make gcc perl
 seqload=$(build_seqload) || exit 1
 all_tests=$(cd "$SEQSTATE_TOP/scripts/guest/tests" && ls ./*.sh | sed 's|^\./||; s|\.sh$||' |
-	    grep -vx -e kunit -e kmemleak -e smoke -e demo | xargs)
+	    grep -vx -e kunit -e kmemleak -e smoke -e demo -e bench | xargs)
 full_tests=${TESTS:-$all_tests}
 smoke_tests=${TESTS:-smoke}
 

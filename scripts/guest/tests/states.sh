@@ -49,9 +49,11 @@ wait
 unshare -n sh -ec '. /seqstate/lib.sh
 	ip link set lo up
 	assert_eq "new namespace: established now" 0 "$(now established)"
-	seqload hold --established 4 --seconds 3 --ready-file /tmp/r3 >/dev/null &
-	wait_ready /tmp/r3 $!
-	check_gauges "other namespace"
+	seqload hold --established 4 --ready-file /tmp/r3 >/dev/null &
+	hold=$!
+	wait_ready /tmp/r3 $hold
 	assert_eq "other namespace: established now" 8 "$(now established)"
+	check_gauges "other namespace"
+	kill $hold
 	wait'
 unload_seqstate
