@@ -16,4 +16,16 @@
 #define SEQSTATE_TWSK_HASHDANCE "inet_twsk_hashdance"
 #endif
 
+/* 6.7 renamed ftrace_instruction_pointer_set() to ftrace_regs_set_instruction_pointer(). */
+#ifdef SEQSTATE_HAVE_FTRACE_REGS_SET_IP
+#define seqstate_ftrace_set_ip(fregs, ip) ftrace_regs_set_instruction_pointer(fregs, ip)
+#else
+#define seqstate_ftrace_set_ip(fregs, ip) ftrace_instruction_pointer_set(fregs, ip)
+#endif
+
+/* 7.x no longer gets hex2bin() through <linux/kernel.h>. */
+#ifdef SEQSTATE_HAVE_LINUX_HEX_H
+#include <linux/hex.h>
+#endif
+
 #endif /* _SEQSTATE_COMPAT_H */

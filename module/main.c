@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * seqstate: per-CPU TCP state accounting on sock:inet_sock_set_state, per network
- * namespace in /proc/net/seqstate/ and host-wide in /sys/kernel/seqstate/.
+ * namespace in /proc/net/seqstate/ and host-wide in /sys/kernel/seqstate/, and an
+ * RFC 6528 ISN generator that can be switched in as TCP's.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include "isn.h"
 #include "listeners.h"
 #include "netns.h"
 #include "sysfs.h"
@@ -20,9 +22,12 @@ static int __init seqstate_init(void)
 	err = seqstate_netns_init();
 	if (err)
 		return err;
-	err = seqstate_sysfs_init();
+	err = seqstate_isn_init();
 	if (err)
 		goto err_netns;
+	err = seqstate_sysfs_init();
+	if (err)
+		goto err_isn;
 	err = seqstate_timewait_init();
 	if (err)
 		goto err_sysfs;
@@ -38,6 +43,8 @@ err_timewait:
 	seqstate_timewait_exit();
 err_sysfs:
 	seqstate_sysfs_exit();
+err_isn:
+	seqstate_isn_exit();
 err_netns:
 	seqstate_netns_exit();
 	return err;
@@ -49,6 +56,7 @@ static void __exit seqstate_exit(void)
 	seqstate_timewait_exit();
 	seqstate_listeners_exit();
 	seqstate_sysfs_exit();
+	seqstate_isn_exit();
 	seqstate_netns_exit();	/* waits for the listeners' RCU callbacks too */
 	pr_info("unloaded\n");
 }

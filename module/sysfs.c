@@ -5,6 +5,7 @@
  *   states/<state>/current	sockets in <state> now, all namespaces
  *   states/<state>/entered	sockets that entered <state> since load, all namespaces
  *   memory_bytes		memory seqstate allocated and holds (counters, listener list)
+ *   isn/			the ISN generator (module/isn.c)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -12,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include "counters.h"
+#include "isn.h"
 #include "sysfs.h"
 
 struct seqstate_state_attr {
@@ -96,6 +98,8 @@ int seqstate_sysfs_init(void)
 	if (!seqstate_kobj)
 		return -ENOMEM;
 	err = sysfs_create_file(seqstate_kobj, &seqstate_memory_attr.attr);
+	if (!err)
+		err = sysfs_create_group(seqstate_kobj, &seqstate_isn_group);
 	if (err)
 		goto err_put;
 	err = -ENOMEM;
@@ -118,6 +122,7 @@ void seqstate_sysfs_exit(void)
 {
 	sysfs_remove_groups(seqstate_states_kobj, seqstate_state_groups);
 	kobject_put(seqstate_states_kobj);
+	sysfs_remove_group(seqstate_kobj, &seqstate_isn_group);
 	sysfs_remove_file(seqstate_kobj, &seqstate_memory_attr.attr);
 	kobject_put(seqstate_kobj);
 }

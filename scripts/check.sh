@@ -46,6 +46,10 @@ smoke_tests=${TESTS:-smoke}
 
 if [ -z "${KERNELS:-}" ] || [[ " $KERNELS " == *" style "* ]]; then
 	step style "$out/style.log" "$SEQSTATE_TOP/scripts/style.sh"
+	# The KUnit table of F values must be what the reference model computes now.
+	need_pkgs python3
+	step isn-reference "$out/isn-reference.log" sh -c \
+		"python3 '$SEQSTATE_TOP/scripts/ref/isn_ref.py' kunit | diff - '$SEQSTATE_TOP/kunit/isn_vectors.h'"
 fi
 
 accel=

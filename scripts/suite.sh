@@ -136,11 +136,16 @@ copy_tree() {
 }
 
 cmd_build() {
-	local suite=$1 kver=$2 root
+	local suite=$1 kver=$2 root dir rc=0
 	shift 2
 	root=$(root_of "$suite")
-	copy_tree "$root/tmp/seqstate-build" Kbuild Makefile dkms.conf module include
-	in_chroot "$root" make -C "/usr/src/linux-headers-$kver" M=/tmp/seqstate-build "$@" modules
+	# A directory of its own: two builds in one tree trip over each other's probes.
+	dir=$(mktemp -d "$root/tmp/seqstate-build.XXXXXX")
+	copy_tree "$dir" Kbuild Makefile dkms.conf module include
+	in_chroot "$root" make -C "/usr/src/linux-headers-$kver" M="/tmp/${dir##*/}" "$@" modules ||
+		rc=$?
+	rm -rf "$dir"
+	return $rc
 }
 
 case ${1:-} in

@@ -31,8 +31,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +43,7 @@
 #endif
 
 #define BACKLOG		4096
+#define SIMCLOSE_MS	30000	/* simclose: wait for TIME-WAIT this long */
 #define SYN_LEN		24	/* TCP header + MSS option */
 #define FLOOD_SPORT	10000
 
@@ -77,6 +80,18 @@ static const char usage_text[] =
 "  listen -p PORT [-n N] [-a ADDR] [-6]\n"
 "      listen on ADDR (any), print: listening port=P; accept and close N (1)\n"
 "      connections, printing: accepted remote=A:P\n"
+"  readfile -n K FILE...\n"
+"      K times: open, read to EOF and close each FILE, print:\n"
+"      readfile runs=K us_per_run=X.X bytes=B (B: bytes read in the last run)\n"
+"  time -n K -- CMD [ARGS...]\n"
+"      run CMD K times, stdout and stderr to /dev/null; fail if a run exits\n"
+"      non-zero, else print: time runs=K us_per_run=X.X\n"
+"  simclose -n N [-6]\n"
+"      N loopback connections closed simultaneously: take lo down,\n"
+"      shutdown(SHUT_WR) both ends (FIN-WAIT-1), bring lo up; the FINs cross\n"
+"      (CLOSING) and all 2N sockets end in TIME-WAIT (timeout 30s); needs\n"
+"      CAP_NET_ADMIN, run it in a netns of its own (unshare -n, lo up); print:\n"
+"      simclose pairs=N seen_closing=M (M: sockets seen in CLOSING)\n"
 "IPv6 endpoints print as [ADDR]:PORT. Exit: 0 ok, 1 failure, 2 usage.\n";
 
 enum { H_LISTEN, H_EST, H_CW, H_FW2, H_TW, H_SYNSENT, H_NR };
@@ -92,6 +107,8 @@ static struct options {
 	int family;
 	bool rst;
 	const char *addr, *src, *ifname, *ready_file;
+	char **args;	/* readfile, time: the arguments after the options */
+	int nargs;
 } opt = { .n = -1, .t = -1, .port = -1, .seconds = -1, .family = AF_INET };
 
 static const struct option hold_longopts[] = {
@@ -867,6 +884,285 @@ static int cmd_listen(void)
 	return 0;
 }
 
+/* ---- readfile / time ---- */
+
+static double since_us(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1e6 + (t1.tv_nsec - t0->tv_nsec) / 1e3;
+}
+
+/* Open, read to EOF and close @path; return the number of bytes read. */
+static long long read_file(const char *path)
+{
+	static char buf[65536];
+	long long total = 0;
+	ssize_t r;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("readfile: %s: %s", path, strerror(errno));
+	for (;;) {
+		r = read(fd, buf, sizeof(buf));
+		if (r > 0)
+			total += r;
+		else if (!r)
+			break;
+		else if (errno != EINTR)
+			die("readfile: %s: %s", path, strerror(errno));
+	}
+	close(fd);
+	return total;
+}
+
+static int cmd_readfile(void)
+{
+	long long bytes = 0;
+	struct timespec t0;
+	long i;
+	int f;
+
+	if (opt.n < 0 || !opt.nargs)
+		usage_err("readfile: -n K and a FILE are required");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < opt.n; i++) {
+		bytes = 0;
+		for (f = 0; f < opt.nargs; f++)
+			bytes += read_file(opt.args[f]);
+	}
+	printf("readfile runs=%ld us_per_run=%.1f bytes=%lld\n", opt.n,
+	       since_us(&t0) / opt.n, bytes);
+	return 0;
+}
+
+/* Run opt.args once with stdout and stderr on /dev/null; die unless it exits 0. */
+static void run_once(long run)
+{
+	int status, null, err;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		die("time: fork: %s", strerror(errno));
+	if (!pid) {
+		/* Keep the real stderr, close-on-exec, for an execvp error. */
+		err = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+		null = open("/dev/null", O_WRONLY);
+		if (null < 0 || dup2(null, STDOUT_FILENO) < 0 || dup2(null, STDERR_FILENO) < 0) {
+			dprintf(err, "seqload: time: /dev/null: %s\n", strerror(errno));
+			_exit(126);
+		}
+		execvp(opt.args[0], opt.args);
+		dprintf(err, "seqload: time: %s: %s\n", opt.args[0], strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die("time: waitpid: %s", strerror(errno));
+	if (WIFSIGNALED(status))
+		die("time: run %ld: %s killed by signal %d", run + 1, opt.args[0],
+		    WTERMSIG(status));
+	if (WEXITSTATUS(status))
+		die("time: run %ld: %s exited with %d", run + 1, opt.args[0],
+		    WEXITSTATUS(status));
+}
+
+static int cmd_time(void)
+{
+	struct timespec t0;
+	long i;
+
+	if (opt.n < 0 || !opt.nargs)
+		usage_err("time: -n K and -- CMD are required");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < opt.n; i++)
+		run_once(i);
+	printf("time runs=%ld us_per_run=%.1f\n", opt.n, since_us(&t0) / opt.n);
+	return 0;
+}
+
+/* ---- simclose ---- */
+
+/* glibc has no struct in6_ifreq; uapi linux/ipv6.h clashes with netinet/in.h. */
+struct in6_ifreq {
+	struct in6_addr ifr6_addr;
+	uint32_t ifr6_prefixlen;
+	int ifr6_ifindex;
+};
+
+static void set_lo_up(bool up)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = xsocket(AF_INET, SOCK_DGRAM, 0);
+
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
+		die("simclose: SIOCGIFFLAGS lo: %s", strerror(errno));
+	if (up)
+		ifr.ifr_flags |= IFF_UP;
+	else
+		ifr.ifr_flags &= ~IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+		die("simclose: SIOCSIFFLAGS lo %s: %s", up ? "up" : "down", strerror(errno));
+	close(fd);
+}
+
+/* Is there a route to the loopback address (connect a UDP socket)? */
+static bool lo_routable(int fam)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = fill_addr(&sa, fam, NULL, 9);
+	int fd = xsocket(fam, SOCK_DGRAM, 0);
+	bool ok = !connect(fd, (struct sockaddr *)&sa, len);
+
+	close(fd);
+	return ok;
+}
+
+/*
+ * lo down deletes ::1 and its route (keep_addr_on_down does not apply to
+ * lo), lo up adds them back; if that did not happen, add ::1/128 by hand.
+ * 127.0.0.1 and its local routes stay while lo is down (seen on 6.18).
+ */
+static void add_lo6(void)
+{
+	struct in6_ifreq ifr6 = { .ifr6_addr = IN6ADDR_LOOPBACK_INIT, .ifr6_prefixlen = 128 };
+	int fd = xsocket(AF_INET6, SOCK_DGRAM, 0);
+
+	ifr6.ifr6_ifindex = if_nametoindex("lo");
+	if (!ifr6.ifr6_ifindex)
+		die("simclose: interface lo: %s", strerror(errno));
+	if (ioctl(fd, SIOCSIFADDR, &ifr6) && errno != EEXIST)
+		die("simclose: SIOCSIFADDR ::1: %s", strerror(errno));
+	close(fd);
+}
+
+/* Wait up to 1 s for the loopback route (re-adding ::1 once if needed). */
+static void wait_lo_route(int fam)
+{
+	bool added = false;
+	int i;
+
+	for (i = 0; !lo_routable(fam); i++) {
+		if (i == 100 && fam == AF_INET6 && !added) {
+			add_lo6();
+			added = true;
+			i = 0;
+		} else if (i == 100) {
+			die("simclose: no route to %s after lo up",
+			    fam == AF_INET6 ? "::1" : "127.0.0.1");
+		}
+		usleep(10000);
+	}
+}
+
+static int tcp_state(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+		die("getsockopt TCP_INFO: %s", strerror(errno));
+	return ti.tcpi_state < ARRAY_SIZE(tcp_names) ? ti.tcpi_state : 0;
+}
+
+/* The states of the sockets in @fd, counted: "FIN_WAIT1=3 CLOSING=1". */
+static void fmt_states(char *buf, size_t len, const int *fd, long nfd)
+{
+	long cnt[ARRAY_SIZE(tcp_names)] = { 0 };
+	size_t i, off = 0;
+	long j;
+
+	for (j = 0; j < nfd; j++)
+		cnt[tcp_state(fd[j])]++;
+	buf[0] = 0;
+	for (i = 0; i < ARRAY_SIZE(cnt) && off < len; i++)
+		if (cnt[i])
+			off += snprintf(buf + off, len - off, "%s%s=%ld", off ? " " : "",
+					tcp_names[i], cnt[i]);
+}
+
+/*
+ * Poll every 10 ms until all sockets are in TIME_WAIT or CLOSE (a socket
+ * reports CLOSE once its TIME-WAIT minisock took over); count those seen
+ * in CLOSING on the way.
+ */
+static long wait_time_wait(const int *fd, long nfd)
+{
+	long deadline = now_ms() + SIMCLOSE_MS, seen = 0, done, i;
+	bool *closing = calloc(nfd, sizeof(*closing));
+	char b[256];
+	int st;
+
+	if (!closing)
+		die("out of memory");
+	for (;;) {
+		for (done = 0, i = 0; i < nfd; i++) {
+			st = tcp_state(fd[i]);
+			if (st == TCP_CLOSING && !closing[i]) {
+				closing[i] = true;
+				seen++;
+			}
+			done += st == TCP_TIME_WAIT || st == TCP_CLOSE;
+		}
+		if (done == nfd)
+			break;
+		if (now_ms() > deadline) {
+			fmt_states(b, sizeof(b), fd, nfd);
+			die("simclose: timeout after %d s, %ld of %ld sockets done: %s",
+			    SIMCLOSE_MS / 1000, done, nfd, b);
+		}
+		usleep(10000);
+	}
+	free(closing);
+	return seen;
+}
+
+static int cmd_simclose(void)
+{
+	struct sockaddr_storage sa;
+	long i, n2, seen;
+	socklen_t len;
+	int lfd, *fd;
+
+	if (opt.n < 0)
+		usage_err("simclose: -n N is required");
+	n2 = 2 * opt.n;
+	fd = calloc(n2, sizeof(*fd));
+	if (!fd)
+		die("out of memory");
+	raise_nofile();
+	lfd = make_listener(opt.family, NULL, 0);
+	len = fill_addr(&sa, opt.family, NULL, local_port(lfd));
+	for (i = 0; i < opt.n; i++)
+		make_pair(lfd, &sa, len, &fd[2 * i], &fd[2 * i + 1]);
+	close(lfd);
+
+	/*
+	 * With lo down no FIN gets through (IPv4: dropped by the qdisc, IPv6:
+	 * no route), every socket stays in FIN_WAIT1; a die() from here on
+	 * leaves lo down. Back up, the FINs go out again on their timers,
+	 * ~200 ms after the shutdown, and cross.
+	 */
+	set_lo_up(false);
+	for (i = 0; i < n2; i++) {
+		if (shutdown(fd[i], SHUT_WR))
+			die("simclose: shutdown: %s", strerror(errno));
+		wait_state(fd[i], TCP_FIN_WAIT1, "simclose");
+	}
+	set_lo_up(true);
+	wait_lo_route(opt.family);
+
+	seen = wait_time_wait(fd, n2);
+	for (i = 0; i < n2; i++)
+		close(fd[i]);
+	free(fd);
+	printf("simclose pairs=%ld seen_closing=%ld\n", opt.n, seen);
+	return 0;
+}
+
 /* ---- main ---- */
 
 static void set_opt(int c, const char *name)
@@ -890,7 +1186,7 @@ static void set_opt(int c, const char *name)
 }
 
 static void parse_opts(int argc, char **argv, const char *shortopts,
-		       const struct option *longopts)
+		       const struct option *longopts, bool args)
 {
 	char name[32];
 	int c, idx;
@@ -902,21 +1198,30 @@ static void parse_opts(int argc, char **argv, const char *shortopts,
 			snprintf(name, sizeof(name), "--%s", longopts[idx].name);
 		set_opt(c, name);
 	}
-	if (optind != argc)
+	if (args) {
+		opt.args = argv + optind;
+		opt.nargs = argc - optind;
+	} else if (optind != argc) {
 		usage_err("unexpected argument '%s'", argv[optind]);
+	}
 }
 
 static const struct command {
 	const char *name;
 	const char *shortopts;
 	int (*fn)(void);
+	bool args;	/* takes arguments after the options */
 } commands[] = {
-	{ "churn",	"n:t:p:r6",	cmd_churn },
-	{ "hold",	"a:6",		cmd_hold },
-	{ "synflood",	"a:p:s:n:6",	cmd_synflood },
-	{ "capture",	"i:p:n:t:6",	cmd_capture },
-	{ "connect",	"a:p:n:6",	cmd_connect },
-	{ "listen",	"p:n:a:6",	cmd_listen },
+	{ "churn",	"n:t:p:r6",	cmd_churn,	false },
+	{ "hold",	"a:6",		cmd_hold,	false },
+	{ "synflood",	"a:p:s:n:6",	cmd_synflood,	false },
+	{ "capture",	"i:p:n:t:6",	cmd_capture,	false },
+	{ "connect",	"a:p:n:6",	cmd_connect,	false },
+	{ "listen",	"p:n:a:6",	cmd_listen,	false },
+	{ "readfile",	"n:",		cmd_readfile,	true },
+	/* "+": stop at CMD even without "--", its options are not ours */
+	{ "time",	"+n:",		cmd_time,	true },
+	{ "simclose",	"n:6",		cmd_simclose,	false },
 };
 
 int main(int argc, char **argv)
@@ -934,7 +1239,8 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name))
 			continue;
 		parse_opts(argc - 1, argv + 1, commands[i].shortopts,
-			   commands[i].fn == cmd_hold ? hold_longopts : no_longopts);
+			   commands[i].fn == cmd_hold ? hold_longopts : no_longopts,
+			   commands[i].args);
 		return commands[i].fn();
 	}
 	usage_err("unknown command '%s'", argv[1]);

@@ -51,9 +51,9 @@ unload_seqstate
 [ ! -e /sys/kernel/seqstate ] || fail "/sys/kernel/seqstate left behind"
 
 # Load and unload while connections churn in two namespaces.
-seqload churn -n 100000 -t 2 >/dev/null 2>&1 &
+seqload churn -n 100000 -t 2 -r >/dev/null 2>&1 &
 churn=$!
-unshare -n sh -c 'ip link set lo up; exec seqload churn -n 100000 -t 2' >/dev/null 2>&1 &
+unshare -n sh -c 'ip link set lo up; exec seqload churn -n 100000 -t 2 -r' >/dev/null 2>&1 &
 churn6=$!
 i=0
 while [ $i -lt "${SEQSTATE_CYCLES:-20}" ]; do

@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The RFC 6528 ISN generator (include/seqstate/isn.h), its key, and the switch that makes
+ * it the generator TCP uses: an ftrace hook with IPMODIFY, as livepatch does, redirects the
+ * kernel's secure_tcp[v6]_seq_and_ts_off() to ours while /sys/kernel/seqstate/isn/active
+ * is 1. The hook is attached at the first activation and stays until unload; switching is
+ * then a flag the hook reads, instant and safe at any moment. Attaching and detaching
+ * patch kernel text and wait for RCU-tasks grace periods: far too slow to do per switch.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
+#include <linux/ftrace.h>
+#include <linux/inet.h>
+#include <linux/kobject.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/random.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <net/net_namespace.h>
+#include <net/secure_seq.h>
+#include <seqstate/isn.h>
+#include "compat.h"
+#include "isn.h"
+
+struct seqstate_isn_key {
+	siphash_key_t key;
+	struct rcu_head rcu;
+};
+
+static struct seqstate_isn_key __rcu *seqstate_key;
+static DEFINE_MUTEX(seqstate_isn_lock);		/* key changes, active, query */
+static u64 seqstate_key_epoch;
+static time64_t seqstate_key_changed_at;	/* wall clock, for people */
+static u64 seqstate_key_changed_mono;		/* monotonic ns, for the guard */
+static bool seqstate_isn_on;		/* TCP uses our ISNs */
+static bool seqstate_isn_hooked;	/* the ftrace hook is attached */
+static DEFINE_PER_CPU(u64, seqstate_issued_v4);
+static DEFINE_PER_CPU(u64, seqstate_issued_v6);
+
+static bool isn_active;
+module_param(isn_active, bool, 0444);
+MODULE_PARM_DESC(isn_active, "Make seqstate TCP's ISN generator at load (default: no)");
+
+/* RFC 6528: a new key breaks per-tuple monotonicity; 60 s is Linux's TIME-WAIT (2*MSL). */
+static unsigned int rekey_guard_s = 60;
+module_param(rekey_guard_s, uint, 0644);
+MODULE_PARM_DESC(rekey_guard_s, "Refuse key changes this soon after the last one (0: never refuse)");
+
+u64 seqstate_isn_hash_v4(const siphash_key_t *key, __be32 laddr, __be32 raddr,
+			 __be16 lport, __be16 rport)
+{
+	const struct {
+		__be32 laddr, raddr;
+		__be16 lport, rport;
+	} __aligned(SIPHASH_ALIGNMENT) in = { laddr, raddr, lport, rport };
+
+	return siphash(&in, offsetofend(typeof(in), rport), key);
+}
+EXPORT_SYMBOL_GPL(seqstate_isn_hash_v4);
+
+u64 seqstate_isn_hash_v6(const siphash_key_t *key, const struct in6_addr *laddr,
+			 const struct in6_addr *raddr, __be16 lport, __be16 rport)
+{
+	const struct {
+		struct in6_addr laddr, raddr;
+		__be16 lport, rport;
+	} __aligned(SIPHASH_ALIGNMENT) in = { *laddr, *raddr, lport, rport };
+
+	return siphash(&in, offsetofend(typeof(in), rport), key);
+}
+EXPORT_SYMBOL_GPL(seqstate_isn_hash_v6);
+
+u32 seqstate_isn_clock(void)
+{
+	return (u32)div_u64(ktime_get_ns(), SEQSTATE_ISN_TICK_NS);
+}
+EXPORT_SYMBOL_GPL(seqstate_isn_clock);
+
+static u64 seqstate_hash4(const struct net *net, __be32 laddr, __be32 raddr, __be16 lport,
+			  __be16 rport)
+{
+	u64 h;
+
+	rcu_read_lock();
+	h = seqstate_isn_hash_v4(&rcu_dereference(seqstate_key)->key, laddr, raddr, lport, rport);
+	rcu_read_unlock();
+	return h;
+}
+
+static u64 seqstate_hash6(const struct net *net, const struct in6_addr *laddr,
+			  const struct in6_addr *raddr, __be16 lport, __be16 rport)
+{
+	u64 h;
+
+	rcu_read_lock();
+	h = seqstate_isn_hash_v6(&rcu_dereference(seqstate_key)->key, laddr, raddr, lport, rport);
+	rcu_read_unlock();
+	return h;
+}
+
+u32 seqstate_isn_v4(const struct net *net, __be32 laddr, __be32 raddr, __be16 lport,
+		    __be16 rport)
+{
+	return (u32)seqstate_hash4(net, laddr, raddr, lport, rport) + seqstate_isn_clock();
+}
+EXPORT_SYMBOL_GPL(seqstate_isn_v4);
+
+u32 seqstate_isn_v6(const struct net *net, const struct in6_addr *laddr,
+		    const struct in6_addr *raddr, __be16 lport, __be16 rport)
+{
+	return (u32)seqstate_hash6(net, laddr, raddr, lport, rport) + seqstate_isn_clock();
+}
+EXPORT_SYMBOL_GPL(seqstate_isn_v6);
+
+int seqstate_isn_parse_key(const char *buf, size_t len, siphash_key_t *key)
+{
+	__le64 words[2];
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len != 2 * sizeof(words) || hex2bin((u8 *)words, buf, sizeof(words)))
+		return -EINVAL;
+	/* Byte i of the key is hex pair i; SipHash reads its key as two little-endian words. */
+	key->key[0] = le64_to_cpu(words[0]);
+	key->key[1] = le64_to_cpu(words[1]);
+	memzero_explicit(words, sizeof(words));
+	return 0;
+}
+EXPORT_SYMBOL_GPL(seqstate_isn_parse_key);
+
+static void seqstate_key_free(struct rcu_head *rcu)
+{
+	kfree_sensitive(container_of(rcu, struct seqstate_isn_key, rcu));
+}
+
+/* With seqstate_isn_lock held; @key NULL draws a random one. */
+static int seqstate_set_key(const siphash_key_t *key, bool initial)
+{
+	struct seqstate_isn_key *k, *old;
+	u64 now = ktime_get_ns();
+
+	if (!initial && rekey_guard_s &&
+	    now - seqstate_key_changed_mono < (u64)rekey_guard_s * NSEC_PER_SEC) {
+		pr_info("key changed less than %u s ago; refusing (see rekey_guard_s)\n",
+			rekey_guard_s);
+		return -EBUSY;
+	}
+	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	if (!k)
+		return -ENOMEM;
+	if (key)
+		k->key = *key;
+	else
+		get_random_bytes(&k->key, sizeof(k->key));
+	old = rcu_replace_pointer(seqstate_key, k, lockdep_is_held(&seqstate_isn_lock));
+	if (old)
+		call_rcu(&old->rcu, seqstate_key_free);
+	if (!initial)
+		seqstate_key_epoch++;
+	seqstate_key_changed_at = ktime_get_real_seconds();
+	seqstate_key_changed_mono = now;
+	return 0;
+}
+
+/* --- switched into TCP ------------------------------------------------------------- */
+
+static union tcp_seq_and_ts_off seqstate_tcp_seq(const struct net *net, __be32 saddr,
+						 __be32 daddr, __be16 sport, __be16 dport)
+{
+	union tcp_seq_and_ts_off st;
+
+	st.hash64 = seqstate_hash4(net, saddr, daddr, sport, dport);
+	st.seq += seqstate_isn_clock();
+	if (READ_ONCE(net->ipv4.sysctl_tcp_timestamps) != 1)
+		st.ts_off = 0;
+	this_cpu_inc(seqstate_issued_v4);
+	return st;
+}
+
+static union tcp_seq_and_ts_off seqstate_tcpv6_seq(const struct net *net, const __be32 *saddr,
+						   const __be32 *daddr, __be16 sport,
+						   __be16 dport)
+{
+	union tcp_seq_and_ts_off st;
+
+	st.hash64 = seqstate_hash6(net, (const struct in6_addr *)saddr,
+				   (const struct in6_addr *)daddr, sport, dport);
+	st.seq += seqstate_isn_clock();
+	if (READ_ONCE(net->ipv4.sysctl_tcp_timestamps) != 1)
+		st.ts_off = 0;
+	this_cpu_inc(seqstate_issued_v6);
+	return st;
+}
+
+static void notrace seqstate_redirect_v4(unsigned long ip, unsigned long parent_ip,
+					 struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	if (READ_ONCE(seqstate_isn_on))
+		seqstate_ftrace_set_ip(fregs, (unsigned long)seqstate_tcp_seq);
+}
+
+static void notrace seqstate_redirect_v6(unsigned long ip, unsigned long parent_ip,
+					 struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	if (READ_ONCE(seqstate_isn_on))
+		seqstate_ftrace_set_ip(fregs, (unsigned long)seqstate_tcpv6_seq);
+}
+
+#define SEQSTATE_FTRACE_FLAGS (FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY | \
+			       FTRACE_OPS_FL_PERMANENT)
+
+static struct ftrace_ops seqstate_ops_v4 = {
+	.func = seqstate_redirect_v4,
+	.flags = SEQSTATE_FTRACE_FLAGS,
+};
+
+static struct ftrace_ops seqstate_ops_v6 = {
+	.func = seqstate_redirect_v6,
+	.flags = SEQSTATE_FTRACE_FLAGS,
+};
+
+/* With seqstate_isn_lock held. */
+static int seqstate_isn_hook(void)
+{
+	int err;
+
+	if (seqstate_isn_hooked)
+		return 0;
+	err = register_ftrace_function(&seqstate_ops_v4);
+	if (err)
+		goto err;
+	err = register_ftrace_function(&seqstate_ops_v6);
+	if (err) {
+		unregister_ftrace_function(&seqstate_ops_v4);
+		goto err;
+	}
+	seqstate_isn_hooked = true;
+	return 0;
+err:
+	pr_err("cannot hook the kernel's ISN functions: %d\n", err);
+	return err;
+}
+
+/* With seqstate_isn_lock held; only at unload. */
+static void seqstate_isn_unhook(void)
+{
+	WRITE_ONCE(seqstate_isn_on, false);
+	if (!seqstate_isn_hooked)
+		return;
+	unregister_ftrace_function(&seqstate_ops_v6);
+	unregister_ftrace_function(&seqstate_ops_v4);
+	/* A task preempted inside seqstate_tcp[v6]_seq() must have left it. */
+	synchronize_rcu_tasks();
+	seqstate_isn_hooked = false;
+}
+
+/* With seqstate_isn_lock held. */
+static int seqstate_isn_switch(bool on)
+{
+	int err = on ? seqstate_isn_hook() : 0;
+
+	if (!err)
+		WRITE_ONCE(seqstate_isn_on, on);
+	return err;
+}
+
+/* --- /sys/kernel/seqstate/isn/ ----------------------------------------------------- */
+
+static ssize_t key_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
+			 size_t len)
+{
+	siphash_key_t key;
+	int err;
+
+	err = seqstate_isn_parse_key(buf, len, &key);
+	if (err) {
+		pr_info("isn/key takes 32 hex digits\n");
+		return err;
+	}
+	mutex_lock(&seqstate_isn_lock);
+	err = seqstate_set_key(&key, false);
+	mutex_unlock(&seqstate_isn_lock);
+	memzero_explicit(&key, sizeof(key));
+	return err ?: len;
+}
+
+static ssize_t rekey_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
+			   size_t len)
+{
+	bool yes;
+	int err;
+
+	if (kstrtobool(buf, &yes) || !yes)
+		return -EINVAL;
+	mutex_lock(&seqstate_isn_lock);
+	err = seqstate_set_key(NULL, false);
+	mutex_unlock(&seqstate_isn_lock);
+	return err ?: len;
+}
+
+static ssize_t active_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(seqstate_isn_on));
+}
+
+static ssize_t active_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
+			    size_t len)
+{
+	bool on;
+	int err;
+
+	if (kstrtobool(buf, &on))
+		return -EINVAL;
+	mutex_lock(&seqstate_isn_lock);
+	err = seqstate_isn_switch(on);
+	mutex_unlock(&seqstate_isn_lock);
+	return err ?: len;
+}
+
+static ssize_t key_epoch_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(seqstate_key_epoch));
+}
+
+static ssize_t key_changed_at_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", (long long)READ_ONCE(seqstate_key_changed_at));
+}
+
+static u64 seqstate_sum(u64 __percpu *c)
+{
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(*per_cpu_ptr(c, cpu));
+	return n;
+}
+
+static ssize_t issued_v4_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", seqstate_sum(&seqstate_issued_v4));
+}
+
+static ssize_t issued_v6_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", seqstate_sum(&seqstate_issued_v6));
+}
+
+static ssize_t tick_ns_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", SEQSTATE_ISN_TICK_NS);
+}
+
+static ssize_t clock_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", seqstate_isn_clock());
+}
+
+/*
+ * query: write "LOCAL_ADDR LOCAL_PORT REMOTE_ADDR REMOTE_PORT" (IPv4 or IPv6), read back
+ * "isn=... f=... m=..." for it, computed at the write with the writer's namespace's key.
+ */
+static char seqstate_query_result[64];
+
+static int seqstate_query(const char *buf, char *out, size_t outlen)
+{
+	char la[INET6_ADDRSTRLEN + 1], ra[INET6_ADDRSTRLEN + 1], junk;
+	struct in6_addr l6, r6;
+	__be32 l4, r4;
+	u16 lp, rp;
+	u32 m;
+	u64 h;
+
+	if (sscanf(buf, "%46s %hu %46s %hu %c", la, &lp, ra, &rp, &junk) != 4)
+		return -EINVAL;
+	m = seqstate_isn_clock();
+	if (in4_pton(la, -1, (u8 *)&l4, -1, NULL) && in4_pton(ra, -1, (u8 *)&r4, -1, NULL))
+		h = seqstate_hash4(current->nsproxy->net_ns, l4, r4, htons(lp), htons(rp));
+	else if (in6_pton(la, -1, (u8 *)&l6, -1, NULL) && in6_pton(ra, -1, (u8 *)&r6, -1, NULL))
+		h = seqstate_hash6(current->nsproxy->net_ns, &l6, &r6, htons(lp), htons(rp));
+	else
+		return -EINVAL;
+	snprintf(out, outlen, "isn=%u f=%u m=%u\n", (u32)h + m, (u32)h, m);
+	return 0;
+}
+
+static ssize_t query_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
+			   size_t len)
+{
+	char out[sizeof(seqstate_query_result)];
+	int err = seqstate_query(buf, out, sizeof(out));
+
+	if (err)
+		return err;
+	mutex_lock(&seqstate_isn_lock);
+	strscpy(seqstate_query_result, out, sizeof(seqstate_query_result));
+	mutex_unlock(&seqstate_isn_lock);
+	return len;
+}
+
+static ssize_t query_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	ssize_t n;
+
+	mutex_lock(&seqstate_isn_lock);
+	n = sysfs_emit(buf, "%s", seqstate_query_result);
+	mutex_unlock(&seqstate_isn_lock);
+	return n;
+}
+
+static struct kobj_attribute seqstate_isn_attrs[] = {
+	__ATTR_WO(key),
+	__ATTR_WO(rekey),
+	__ATTR_RW(active),
+	__ATTR_RO(key_epoch),
+	__ATTR_RO(key_changed_at),
+	__ATTR_RO(issued_v4),
+	__ATTR_RO(issued_v6),
+	__ATTR_RO(tick_ns),
+	__ATTR_RO(clock),
+	__ATTR(query, 0600, query_show, query_store),
+};
+
+static struct attribute *seqstate_isn_attr_list[ARRAY_SIZE(seqstate_isn_attrs) + 1];
+
+const struct attribute_group seqstate_isn_group = {
+	.name = "isn",
+	.attrs = seqstate_isn_attr_list,
+};
+
+int seqstate_isn_init(void)
+{
+	int i, err;
+
+	for (i = 0; i < ARRAY_SIZE(seqstate_isn_attrs); i++)
+		seqstate_isn_attr_list[i] = &seqstate_isn_attrs[i].attr;
+
+	err = ftrace_set_filter_ip(&seqstate_ops_v4, (unsigned long)secure_tcp_seq_and_ts_off,
+				   0, 0);
+	if (!err)
+		err = ftrace_set_filter_ip(&seqstate_ops_v6,
+					   (unsigned long)secure_tcpv6_seq_and_ts_off, 0, 0);
+	if (err) {
+		pr_err("cannot trace the kernel's ISN functions: %d\n", err);
+		goto err_filter;
+	}
+
+	/* The key: from the kernel RNG, once it is ready. */
+	err = wait_for_random_bytes();
+	if (err)
+		goto err_filter;
+	mutex_lock(&seqstate_isn_lock);
+	err = seqstate_set_key(NULL, true);
+	if (!err && isn_active)
+		err = seqstate_isn_switch(true);
+	mutex_unlock(&seqstate_isn_lock);
+	if (err)
+		goto err_key;
+	return 0;
+
+err_key:
+	kfree_sensitive(rcu_dereference_protected(seqstate_key, 1));
+err_filter:
+	ftrace_free_filter(&seqstate_ops_v4);
+	ftrace_free_filter(&seqstate_ops_v6);
+	return err;
+}
+
+void seqstate_isn_exit(void)
+{
+	mutex_lock(&seqstate_isn_lock);
+	seqstate_isn_unhook();
+	mutex_unlock(&seqstate_isn_lock);
+	ftrace_free_filter(&seqstate_ops_v4);
+	ftrace_free_filter(&seqstate_ops_v6);
+	rcu_barrier();		/* old keys */
+	kfree_sensitive(rcu_dereference_protected(seqstate_key, 1));
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: seqstate's costs in a VM on Debian 12's stock kernel, as ratios against
+# baselines measured in the same run (the emulator's absolute speed means nothing).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=$SEQSTATE_TOP/out/bench
+rm -rf "$out" && mkdir -p "$out"
+kver=$("$SEQSTATE_TOP/scripts/suite.sh" prepare bookworm amd64 | awk '{ print $2 }')
+"$SEQSTATE_TOP/scripts/suite.sh" dkms bookworm "$out/ko" "$kver" >/dev/null
+[ -e "$out/ko/$kver/seqstate.ko" ] || die "dkms build failed: $out/ko/dkms-$kver.log"
+SEQSTATE_KEEP=1 SEQSTATE_VM_TIMEOUT=1800 "$SEQSTATE_TOP/scripts/vm.sh" bench \
+	"$SEQSTATE_CACHE/kernels/$kver/vmlinuz" "$out/ko/$kver" bench "$out" >/dev/null ||
+	die "the benchmark VM failed: see $out/bench/"
+echo "seqstate $(seqstate_version) on $kver, qemu $(probe_accel "$SEQSTATE_CACHE/kernels/$kver/vmlinuz"), 2 vCPUs"
+sed -n 's/^bench| \{0,1\}//p' "$out/bench/results.txt"

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+# make bench: every number is a ratio against a baseline measured in this same run. Lines for
+# the user go to the results channel prefixed "bench| ".
+. /seqstate/lib.sh
+
+out() {
+	echo "bench| $*" >&3
+	echo "$*"
+}
+
+field() {	# field NAME LINE: the value of NAME=... in LINE
+	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# 1. Connections per second with the module loaded vs not, rounds interleaved so that drift
+#    of the emulator's speed hits both alike.
+rounds=${SEQSTATE_BENCH_ROUNDS:-7}
+n=${SEQSTATE_BENCH_CONNS:-3000}
+out "connections/s, loopback connect+accept+close, $n per round, 2 threads:"
+out "round  without  with  ratio"
+i=1
+: >/tmp/ratios
+while [ $i -le "$rounds" ]; do
+	a=$(field rate "$(unshare -n sh -c 'ip link set lo up; seqload churn -n '"$n"' -t 2')")
+	load_seqstate
+	b=$(field rate "$(unshare -n sh -c 'ip link set lo up; seqload churn -n '"$n"' -t 2')")
+	unload_seqstate
+	r=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
+	echo "$r" >>/tmp/ratios
+	out "$i      $a     $b    $r"
+	i=$((i + 1))
+done
+out "median ratio (with / without): $(sort -n /tmp/ratios | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }') (target >= 0.99)"
+out ""
+
+# 2. Reading every gauge vs counting the same states with ss and with /proc/net/tcp{,6},
+#    and the module's memory, at three sizes (each in a fresh namespace).
+load_seqstate
+out "reading all state counts (microseconds per read) and module memory:"
+out "sockets  gauges   proc/net/tcp   ss -tan    tcp/gauges  ss/gauges  memory_bytes"
+for size in 100 10000 50000; do
+	line=$(unshare -n sh -ec '. /seqstate/lib.sh
+		ip link set lo up
+		seqload hold --established '$((size / 2))' --ready-file /tmp/rb >/dev/null &
+		wait_ready /tmp/rb $!
+		g=$(seqload readfile -n 2000 /proc/net/seqstate/states)
+		t=$(seqload readfile -n 3 /proc/net/tcp /proc/net/tcp6)
+		s=$(seqload time -n 3 -- ss -tan)
+		echo "$g $t $s mem=$(cat /sys/kernel/seqstate/memory_bytes)" | sed "s/us_per_run=/us=/g"
+		kill %1
+		wait' | tail -n 1)
+	g=$(echo "$line" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^us=/) { sub("us=", "", $i); print $i; exit } }')
+	t=$(echo "$line" | awk '{ n = 0; for (i = 1; i <= NF; i++) if ($i ~ /^us=/) { n++; if (n == 2) { sub("us=", "", $i); print $i } } }')
+	s=$(echo "$line" | awk '{ n = 0; for (i = 1; i <= NF; i++) if ($i ~ /^us=/) { n++; if (n == 3) { sub("us=", "", $i); print $i } } }')
+	m=$(field mem "$line")
+	out "$(awk -v n="$size" -v g="$g" -v t="$t" -v s="$s" -v m="$m" 'BEGIN {
+		printf "%-8d %-8.1f %-14.1f %-10.1f %-11.0f %-10.0f %s", n, g, t, s, t / g, s / g, m }')"
+done
+unload_seqstate
