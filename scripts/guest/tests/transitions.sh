@@ -45,6 +45,24 @@ assert_eq "syn_sent -> close" 1 \
 kill %1
 wait
 
+# Simultaneous close: both ends' FINs cross (seqload holds them back by taking lo down),
+# so both go FIN_WAIT1 -> CLOSING -> TIME_WAIT. On a slow kernel an ACK can still overtake
+# a FIN and that end closes the ordinary way; every end is counted one way or the other.
+# Passive close (LAST_ACK) is above.
+unshare -n sh -ec '. /seqstate/lib.sh
+	ip link set lo up
+	seqload simclose -n 5
+	t() { awk -v f=$1 -v t=$2 "\$1 == f && \$2 == t { n = \$3 } END { print n + 0 }" \
+		/proc/net/seqstate/transitions; }
+	c=$(t fin_wait1 closing)
+	[ "$c" -gt 0 ] || fail "no simultaneous close went through CLOSING"
+	assert_eq "established -> fin_wait1" 10 "$(t established fin_wait1)"
+	assert_eq "fin_wait1 -> closing or fin_wait2" 10 $((c + $(t fin_wait1 fin_wait2)))
+	assert_eq "closing -> time_wait" "$c" "$(t closing time_wait)"
+	assert_eq "closing entered" "$c" "$(entered closing)"
+	assert_eq "fin_wait2 -> time_wait" "$(t fin_wait1 fin_wait2)" "$(t fin_wait2 time_wait)"
+	check_gauges "simultaneous close"'
+
 # The Prometheus view says the same.
 grep -q '^# TYPE seqstate_tcp_sockets gauge$' /proc/net/seqstate/metrics || fail "no TYPE line"
 assert_eq "metrics: time_wait" "seqstate_tcp_sockets{state=\"time_wait\"} 20" \
