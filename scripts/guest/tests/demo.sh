@@ -20,6 +20,19 @@ show ss -tan
 show cat /proc/net/seqstate/states
 show unshare -n sh -c 'ip link set lo up; seqload churn -n 10 >/dev/null; cat /proc/net/seqstate/states'
 show grep . /sys/kernel/seqstate/states/established/entered /sys/kernel/seqstate/states/syn_sent/entered
+show grep . /proc/net/seqstate/transitions
+show grep -e '^# TYPE' -e 'state="established"' -e 'state="time_wait"' /proc/net/seqstate/metrics
 kill %1
 wait
+
+# The ISN generator, switched into TCP: a connection's SYN and SYN-ACK on the wire.
+echo 1 >/sys/kernel/seqstate/isn/active
+seqload capture -i lo -p 7200 -n 2 >/tmp/cap &
+until grep -qs "capture ready" /tmp/cap; do sleep 0.1; done
+seqload listen -p 7200 >/dev/null &
+until ss -tlnH | grep -q ":7200 "; do sleep 0.1; done
+seqload connect -a 127.0.0.1 -p 7200 >/dev/null
+wait
+show cat /tmp/cap
+show grep . /sys/kernel/seqstate/isn/active /sys/kernel/seqstate/isn/issued_v4 /sys/kernel/seqstate/isn/key_epoch /sys/kernel/seqstate/isn/tick_ns
 unload_seqstate
