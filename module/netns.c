@@ -2,10 +2,13 @@
 /*
  * Per network namespace counters and /proc/net/seqstate/.
  *
- * A namespace's counters are reached through an RCU pointer: sockets of a dying namespace
- * can still change state after our pernet exit has run (other subsystems' kernel sockets
- * are torn down later), so the exit unpublishes the counters and frees them after a grace
- * period; events that arrive in between are not counted for that namespace.
+ * A namespace's counters are found in a hash of our own, keyed by the struct net, under
+ * RCU: sockets of a dying namespace can still change state after our pernet exit has run
+ * (other subsystems' kernel sockets are torn down later), and so can those of namespaces
+ * that were already dying when the module was loaded. net_generic() would hand those a
+ * stale slot, left by an earlier load of the module or by another module; our hash only
+ * ever holds namespaces our init ran for, until our exit. Events of other namespaces are
+ * counted host-wide only.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,39 +18,35 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
-#include <net/netns/generic.h>
+#include <linux/hash.h>
 #include "counters.h"
 #include "listeners.h"
 #include "netns.h"
 #include "walk.h"
 
 struct seqstate_net_counters {
+	struct hlist_node node;
+	const struct net *net;
 	struct seqstate_counters __percpu *pcpu;
 	atomic64_t drift;		/* differences verify found */
 	struct rcu_head rcu;
 };
 
-struct seqstate_net {
-	struct seqstate_net_counters __rcu *counters;
-};
-
-static unsigned int seqstate_net_id __read_mostly;
+#define SEQSTATE_NET_HASH_BITS	8
+static struct hlist_head seqstate_nets[1 << SEQSTATE_NET_HASH_BITS];
+static DEFINE_SPINLOCK(seqstate_nets_lock);
 static struct seqstate_counters __percpu *seqstate_host;
 static atomic64_t seqstate_host_drift = ATOMIC64_INIT(0);
 
-/*
- * Like net_generic(), but safe for a namespace that is still being set up: its generic
- * array may predate our id, or our slot may not be filled yet. Caller holds rcu_read_lock.
- */
+/* Caller holds rcu_read_lock(). */
 static struct seqstate_net_counters *seqstate_net_counters(const struct net *net)
 {
-	const struct net_generic *ng = rcu_dereference(net->gen);
-	const struct seqstate_net *sn;
+	struct seqstate_net_counters *nc;
 
-	if (seqstate_net_id >= ng->s.len)
-		return NULL;
-	sn = ng->ptr[seqstate_net_id];
-	return sn ? rcu_dereference(sn->counters) : NULL;
+	hlist_for_each_entry_rcu(nc, &seqstate_nets[hash_ptr(net, SEQSTATE_NET_HASH_BITS)], node)
+		if (nc->net == net)
+			return nc;
+	return NULL;
 }
 
 void seqstate_netns_count(struct net *net, int oldstate, int newstate)
@@ -279,7 +278,6 @@ s64 seqstate_netns_host_drift(void)
 
 static int __net_init seqstate_net_init(struct net *net)
 {
-	struct seqstate_net *sn = net_generic(net, seqstate_net_id);
 	struct seqstate_net_counters *nc;
 	struct proc_dir_entry *dir;
 
@@ -301,7 +299,10 @@ static int __net_init seqstate_net_init(struct net *net)
 	    !proc_create_net_single("verify", 0400, dir, seqstate_verify_show, NULL))
 		goto err_remove;
 
-	rcu_assign_pointer(sn->counters, nc);
+	nc->net = net;
+	spin_lock_bh(&seqstate_nets_lock);
+	hlist_add_head_rcu(&nc->node, &seqstate_nets[hash_ptr(net, SEQSTATE_NET_HASH_BITS)]);
+	spin_unlock_bh(&seqstate_nets_lock);
 	return 0;
 
 err_remove:
@@ -325,11 +326,14 @@ static void seqstate_net_counters_free(struct rcu_head *rcu)
 
 static void __net_exit seqstate_net_exit(struct net *net)
 {
-	struct seqstate_net *sn = net_generic(net, seqstate_net_id);
 	struct seqstate_net_counters *nc;
 
 	remove_proc_subtree("seqstate", net->proc_net);
-	nc = rcu_replace_pointer(sn->counters, NULL, true);
+	spin_lock_bh(&seqstate_nets_lock);
+	nc = seqstate_net_counters(net);
+	if (nc)
+		hlist_del_rcu(&nc->node);
+	spin_unlock_bh(&seqstate_nets_lock);
 	if (nc)
 		call_rcu(&nc->rcu, seqstate_net_counters_free);
 }
@@ -337,8 +341,6 @@ static void __net_exit seqstate_net_exit(struct net *net)
 static struct pernet_operations seqstate_net_ops = {
 	.init = seqstate_net_init,
 	.exit = seqstate_net_exit,
-	.id = &seqstate_net_id,
-	.size = sizeof(struct seqstate_net),
 };
 
 int seqstate_netns_init(void)

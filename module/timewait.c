@@ -5,18 +5,22 @@
  * could run out of instances):
  *
  *   birth       inet_twsk_hashdance[_schedule](tw, sk, ...): the full socket sk is replaced
- *               by tw; the tracepoint reports sk's state -> CLOSE right after, on this CPU,
- *               and counts it as sk's state -> tw's substate instead (timewait_take()).
+ *               by tw; the tracepoint reports sk's state -> CLOSE soon after and counts it
+ *               as sk's state -> tw's substate instead (timewait_take()). Between the two
+ *               the task may be preempted or migrated (tcp_done() runs with bottom halves
+ *               enabled, e.g. from the socket backlog), so the note is kept per socket.
  *   FIN-WAIT-2  tcp_timewait_state_process(tw, ...) notes tw's substate on entry; when it
  *   -> TIME-WAIT  then re-arms the timer of that same tw (__inet_twsk_schedule(.., rearm))
  *               and the substate has become TIME-WAIT, a FIN moved it on.
  *   death       inet_twsk_kill(tw): unhashed, gone from ss.
  *
- * All three run with bottom halves disabled, so a CPU's notes cannot be interleaved.
+ * The FIN-WAIT-2 -> TIME-WAIT pair runs in one softirq, so its note can be per CPU.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/hash.h>
 #include <linux/kprobes.h>
+#include <linux/log2.h>
 #include <linux/percpu.h>
 #include <net/inet_timewait_sock.h>
 #include <net/tcp_states.h>
@@ -25,11 +29,23 @@
 #include "timewait.h"
 
 struct seqstate_tw_note {
-	const void *sk;		/* full socket turning into a timewait socket */
-	int substate;		/* ... with this substate */
 	const void *tw;		/* timewait socket handling a segment */
 	int tw_substate;	/* ... with this substate on entry */
 };
+
+/*
+ * Births in flight, each a full socket's address with the new substate in its low bits
+ * (sockets are aligned far beyond 16 bytes). An entry lives from the hashdance to the
+ * tracepoint, microseconds: the table is nearly empty and a few probes find a slot.
+ */
+#define SEQSTATE_TW_SLOTS	1024
+#define SEQSTATE_TW_PROBES	32
+static unsigned long seqstate_tw_births[SEQSTATE_TW_SLOTS];
+
+static unsigned int seqstate_tw_slot(const void *sk, unsigned int i)
+{
+	return (hash_ptr(sk, ilog2(SEQSTATE_TW_SLOTS)) + i) % SEQSTATE_TW_SLOTS;
+}
 
 static DEFINE_PER_CPU(struct seqstate_tw_note, seqstate_tw_note);
 
@@ -49,20 +65,30 @@ static int seqstate_tw_birth(struct kprobe *p, struct pt_regs *regs)
 	const struct inet_timewait_sock *tw = seqstate_arg(regs, 0);
 	const struct sock *sk = seqstate_arg(regs, 1);
 
+	unsigned long val = (unsigned long)sk | (READ_ONCE(tw->tw_substate) & 15);
+	unsigned int i;
+
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return 0;
-	this_cpu_write(seqstate_tw_note.substate, READ_ONCE(tw->tw_substate));
-	this_cpu_write(seqstate_tw_note.sk, sk);
-	return 0;
+	for (i = 0; i < SEQSTATE_TW_PROBES; i++)
+		if (!cmpxchg(&seqstate_tw_births[seqstate_tw_slot(sk, i)], 0, val))
+			return 0;
+	return 0;	/* never seen: it counts as a close, and verify shows the drift */
 }
 
 /* The tracepoint's side of a birth: the timewait substate @sk turned into, or 0. */
 int seqstate_timewait_take(const struct sock *sk)
 {
-	if (this_cpu_read(seqstate_tw_note.sk) != sk)
-		return 0;
-	this_cpu_write(seqstate_tw_note.sk, NULL);
-	return this_cpu_read(seqstate_tw_note.substate);
+	unsigned long *slot, val;
+	unsigned int i;
+
+	for (i = 0; i < SEQSTATE_TW_PROBES; i++) {
+		slot = &seqstate_tw_births[seqstate_tw_slot(sk, i)];
+		val = READ_ONCE(*slot);
+		if ((val & ~15UL) == (unsigned long)sk && cmpxchg(slot, val, 0) == val)
+			return val & 15;
+	}
+	return 0;
 }
 
 static int seqstate_tw_process(struct kprobe *p, struct pt_regs *regs)

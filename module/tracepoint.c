@@ -28,7 +28,10 @@ static void seqstate_probe(void *data, const struct sock *sk, const int oldstate
 		return;
 	if (newstate == TCP_CLOSE) {
 		/* Replaced by a timewait socket: for ss, it moved on to tw's substate. */
-		tw = seqstate_timewait_take(sk);
+		tw = 0;
+		if (oldstate == TCP_FIN_WAIT1 || oldstate == TCP_FIN_WAIT2 ||
+		    oldstate == TCP_CLOSING)
+			tw = seqstate_timewait_take(sk);
 		if (tw) {
 			if (tw != oldstate)
 				seqstate_netns_count(net, oldstate, tw);
