@@ -20,6 +20,7 @@
 #include <linux/percpu.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <net/net_namespace.h>
@@ -268,6 +269,20 @@ static int seqstate_isn_switch(bool on)
 	if (!err)
 		WRITE_ONCE(seqstate_isn_on, on);
 	return err;
+}
+
+static u64 seqstate_sum(u64 __percpu *c);
+
+/* /proc/net/seqstate/isn: the same, for people. */
+int seqstate_isn_show(struct seq_file *seq, void *v)
+{
+	seq_printf(seq, "active          %d\n", READ_ONCE(seqstate_isn_on));
+	seq_printf(seq, "tick_ns         %d\n", SEQSTATE_ISN_TICK_NS);
+	seq_printf(seq, "key_epoch       %llu\n", READ_ONCE(seqstate_key_epoch));
+	seq_printf(seq, "key_changed_at  %lld\n", (long long)READ_ONCE(seqstate_key_changed_at));
+	seq_printf(seq, "issued_v4       %llu\n", seqstate_sum(&seqstate_issued_v4));
+	seq_printf(seq, "issued_v6       %llu\n", seqstate_sum(&seqstate_issued_v6));
+	return 0;
 }
 
 /* --- /sys/kernel/seqstate/isn/ ----------------------------------------------------- */

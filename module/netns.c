@@ -20,6 +20,7 @@
 #include <net/net_namespace.h>
 #include <linux/hash.h>
 #include "counters.h"
+#include "isn.h"
 #include "listeners.h"
 #include "netns.h"
 #include "walk.h"
@@ -296,7 +297,8 @@ static int __net_init seqstate_net_init(struct net *net)
 	if (!proc_create_net_single("states", 0444, dir, seqstate_states_show, NULL) ||
 	    !proc_create_net_single("transitions", 0444, dir, seqstate_transitions_show, NULL) ||
 	    !proc_create_net_single("metrics", 0444, dir, seqstate_metrics_show, NULL) ||
-	    !proc_create_net_single("verify", 0400, dir, seqstate_verify_show, NULL))
+	    !proc_create_net_single("verify", 0400, dir, seqstate_verify_show, NULL) ||
+	    !proc_create_net_single("isn", 0444, dir, seqstate_isn_show, NULL))
 		goto err_remove;
 
 	nc->net = net;

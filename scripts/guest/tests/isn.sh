@@ -63,6 +63,8 @@ capture 4 127.0.0.1 7102 0
 capture 6 ::1 7103 0
 assert_eq "issued_v4" 2 "$(cat $d/issued_v4)"
 assert_eq "issued_v6" 2 "$(cat $d/issued_v6)"
+assert_eq "/proc/net/seqstate/isn" "active 0 tick_ns 4000 key_epoch 1 issued_v4 2 issued_v6 2" \
+	"$(grep -v key_changed_at /proc/net/seqstate/isn | xargs)"
 
 # query: the ISN of a tuple now, by the same function as the wire's.
 echo "192.0.2.1 40000 198.51.100.7 80" >$d/query
