@@ -17,6 +17,7 @@
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/nsproxy.h>
 #include <linux/percpu.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
@@ -28,11 +29,7 @@
 #include <seqstate/isn.h>
 #include "compat.h"
 #include "isn.h"
-
-struct seqstate_isn_key {
-	siphash_key_t key;
-	struct rcu_head rcu;
-};
+#include "netns.h"
 
 static struct seqstate_isn_key __rcu *seqstate_key;
 static DEFINE_MUTEX(seqstate_isn_lock);		/* key changes, active, query */
@@ -47,6 +44,15 @@ static DEFINE_PER_CPU(u64, seqstate_issued_v6);
 static bool isn_active;
 module_param(isn_active, bool, 0444);
 MODULE_PARM_DESC(isn_active, "Make seqstate TCP's ISN generator at load (default: no)");
+
+static bool isn_netns_keys;
+module_param(isn_netns_keys, bool, 0444);
+MODULE_PARM_DESC(isn_netns_keys, "A key of its own for every network namespace (default: one host key)");
+
+bool seqstate_isn_netns_keys(void)
+{
+	return isn_netns_keys;
+}
 
 /* RFC 6528: a new key breaks per-tuple monotonicity; 60 s is Linux's TIME-WAIT (2*MSL). */
 static unsigned int rekey_guard_s = 60;
@@ -83,13 +89,21 @@ u32 seqstate_isn_clock(void)
 }
 EXPORT_SYMBOL_GPL(seqstate_isn_clock);
 
+/* @net's own key with isn_netns_keys, else the host's. Caller holds rcu_read_lock(). */
+static const siphash_key_t *seqstate_key_of(const struct net *net)
+{
+	const siphash_key_t *key = isn_netns_keys ? seqstate_netns_isn_key(net) : NULL;
+
+	return key ?: &rcu_dereference(seqstate_key)->key;
+}
+
 static u64 seqstate_hash4(const struct net *net, __be32 laddr, __be32 raddr, __be16 lport,
 			  __be16 rport)
 {
 	u64 h;
 
 	rcu_read_lock();
-	h = seqstate_isn_hash_v4(&rcu_dereference(seqstate_key)->key, laddr, raddr, lport, rport);
+	h = seqstate_isn_hash_v4(seqstate_key_of(net), laddr, raddr, lport, rport);
 	rcu_read_unlock();
 	return h;
 }
@@ -100,7 +114,7 @@ static u64 seqstate_hash6(const struct net *net, const struct in6_addr *laddr,
 	u64 h;
 
 	rcu_read_lock();
-	h = seqstate_isn_hash_v6(&rcu_dereference(seqstate_key)->key, laddr, raddr, lport, rport);
+	h = seqstate_isn_hash_v6(seqstate_key_of(net), laddr, raddr, lport, rport);
 	rcu_read_unlock();
 	return h;
 }
@@ -135,16 +149,39 @@ int seqstate_isn_parse_key(const char *buf, size_t len, siphash_key_t *key)
 }
 EXPORT_SYMBOL_GPL(seqstate_isn_parse_key);
 
-static void seqstate_key_free(struct rcu_head *rcu)
+/* @key, or a random one when NULL. */
+struct seqstate_isn_key *seqstate_isn_key_new(const siphash_key_t *key)
 {
-	kfree_sensitive(container_of(rcu, struct seqstate_isn_key, rcu));
+	struct seqstate_isn_key *k = kzalloc(sizeof(*k), GFP_KERNEL);
+
+	if (!k)
+		return NULL;
+	if (key)
+		k->key = *key;
+	else
+		get_random_bytes(&k->key, sizeof(k->key));
+	return k;
 }
 
-/* With seqstate_isn_lock held; @key NULL draws a random one. */
-static int seqstate_set_key(const siphash_key_t *key, bool initial)
+void seqstate_isn_key_free(struct seqstate_isn_key *k)
+{
+	kfree_sensitive(k);
+}
+
+void seqstate_isn_key_free_rcu(struct rcu_head *rcu)
+{
+	seqstate_isn_key_free(container_of(rcu, struct seqstate_isn_key, rcu));
+}
+
+/*
+ * With seqstate_isn_lock held; @key NULL draws a random one. With isn_netns_keys the
+ * change is the key of @net (the writer's namespace), else the host's.
+ */
+static int seqstate_set_key(const struct net *net, const siphash_key_t *key, bool initial)
 {
 	struct seqstate_isn_key *k, *old;
 	u64 now = ktime_get_ns();
+	int err;
 
 	if (!initial && rekey_guard_s &&
 	    now - seqstate_key_changed_mono < (u64)rekey_guard_s * NSEC_PER_SEC) {
@@ -152,16 +189,20 @@ static int seqstate_set_key(const siphash_key_t *key, bool initial)
 			rekey_guard_s);
 		return -EBUSY;
 	}
-	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	k = seqstate_isn_key_new(key);
 	if (!k)
 		return -ENOMEM;
-	if (key)
-		k->key = *key;
-	else
-		get_random_bytes(&k->key, sizeof(k->key));
-	old = rcu_replace_pointer(seqstate_key, k, lockdep_is_held(&seqstate_isn_lock));
-	if (old)
-		call_rcu(&old->rcu, seqstate_key_free);
+	if (net && isn_netns_keys) {
+		err = seqstate_netns_set_isn_key(net, k);
+		if (err) {
+			seqstate_isn_key_free(k);
+			return err;
+		}
+	} else {
+		old = rcu_replace_pointer(seqstate_key, k, lockdep_is_held(&seqstate_isn_lock));
+		if (old)
+			call_rcu(&old->rcu, seqstate_isn_key_free_rcu);
+	}
 	if (!initial)
 		seqstate_key_epoch++;
 	seqstate_key_changed_at = ktime_get_real_seconds();
@@ -299,7 +340,7 @@ static ssize_t key_store(struct kobject *kobj, struct kobj_attribute *attr, cons
 		return err;
 	}
 	mutex_lock(&seqstate_isn_lock);
-	err = seqstate_set_key(&key, false);
+	err = seqstate_set_key(current->nsproxy->net_ns, &key, false);
 	mutex_unlock(&seqstate_isn_lock);
 	memzero_explicit(&key, sizeof(key));
 	return err ?: len;
@@ -314,7 +355,7 @@ static ssize_t rekey_store(struct kobject *kobj, struct kobj_attribute *attr, co
 	if (kstrtobool(buf, &yes) || !yes)
 		return -EINVAL;
 	mutex_lock(&seqstate_isn_lock);
-	err = seqstate_set_key(NULL, false);
+	err = seqstate_set_key(current->nsproxy->net_ns, NULL, false);
 	mutex_unlock(&seqstate_isn_lock);
 	return err ?: len;
 }
@@ -472,7 +513,7 @@ int seqstate_isn_init(void)
 	if (err)
 		goto err_filter;
 	mutex_lock(&seqstate_isn_lock);
-	err = seqstate_set_key(NULL, true);
+	err = seqstate_set_key(NULL, NULL, true);
 	if (!err && isn_active)
 		err = seqstate_isn_switch(true);
 	mutex_unlock(&seqstate_isn_lock);

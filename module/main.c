@@ -18,16 +18,18 @@ static int __init seqstate_init(void)
 {
 	int err;
 
-	/* Counters and namespaces first: the probe may fire as soon as it is attached. */
-	err = seqstate_netns_init();
-	if (err)
-		return err;
+	/* The key first (namespaces may need keys of their own), then counters and
+	 * namespaces: the probe may fire as soon as it is attached.
+	 */
 	err = seqstate_isn_init();
 	if (err)
-		goto err_netns;
-	err = seqstate_sysfs_init();
+		return err;
+	err = seqstate_netns_init();
 	if (err)
 		goto err_isn;
+	err = seqstate_sysfs_init();
+	if (err)
+		goto err_netns;
 	err = seqstate_timewait_init();
 	if (err)
 		goto err_sysfs;
@@ -43,10 +45,12 @@ err_timewait:
 	seqstate_timewait_exit();
 err_sysfs:
 	seqstate_sysfs_exit();
+err_netns:
+	seqstate_isn_exit();	/* unhooked before the namespaces' keys go */
+	seqstate_netns_exit();
+	return err;
 err_isn:
 	seqstate_isn_exit();
-err_netns:
-	seqstate_netns_exit();
 	return err;
 }
 

@@ -30,6 +30,7 @@ struct seqstate_net_counters {
 	const struct net *net;
 	struct seqstate_counters __percpu *pcpu;
 	atomic64_t drift;		/* differences verify found */
+	struct seqstate_isn_key __rcu *isn_key;	/* with isn_netns_keys */
 	struct rcu_head rcu;
 };
 
@@ -48,6 +49,33 @@ static struct seqstate_net_counters *seqstate_net_counters(const struct net *net
 		if (nc->net == net)
 			return nc;
 	return NULL;
+}
+
+/* @net's own ISN key, or NULL. Caller holds rcu_read_lock(). */
+const siphash_key_t *seqstate_netns_isn_key(const struct net *net)
+{
+	struct seqstate_net_counters *nc = seqstate_net_counters(net);
+	struct seqstate_isn_key *k = nc ? rcu_dereference(nc->isn_key) : NULL;
+
+	return k ? &k->key : NULL;
+}
+
+/* Give @net the key @k (which it then owns). */
+int seqstate_netns_set_isn_key(const struct net *net, struct seqstate_isn_key *k)
+{
+	struct seqstate_net_counters *nc;
+	struct seqstate_isn_key *old = NULL;
+
+	spin_lock_bh(&seqstate_nets_lock);
+	nc = seqstate_net_counters(net);
+	if (nc)
+		old = rcu_replace_pointer(nc->isn_key, k, lockdep_is_held(&seqstate_nets_lock));
+	spin_unlock_bh(&seqstate_nets_lock);
+	if (!nc)
+		return -ENOENT;
+	if (old)
+		call_rcu(&old->rcu, seqstate_isn_key_free_rcu);
+	return 0;
 }
 
 void seqstate_netns_count(struct net *net, int oldstate, int newstate)
@@ -290,6 +318,11 @@ static int __net_init seqstate_net_init(struct net *net)
 	nc->pcpu = seqstate_counters_alloc();
 	if (!nc->pcpu)
 		goto err_free;
+	if (seqstate_isn_netns_keys()) {
+		RCU_INIT_POINTER(nc->isn_key, seqstate_isn_key_new(NULL));
+		if (!rcu_access_pointer(nc->isn_key))
+			goto err_free_pcpu;
+	}
 
 	dir = proc_net_mkdir(net, "seqstate", net->proc_net);
 	if (!dir)
@@ -310,6 +343,7 @@ static int __net_init seqstate_net_init(struct net *net)
 err_remove:
 	remove_proc_subtree("seqstate", net->proc_net);
 err_free_pcpu:
+	seqstate_isn_key_free(rcu_dereference_protected(nc->isn_key, 1));
 	seqstate_counters_free(nc->pcpu);
 err_free:
 	kfree(nc);
@@ -321,6 +355,7 @@ static void seqstate_net_counters_free(struct rcu_head *rcu)
 {
 	struct seqstate_net_counters *nc = container_of(rcu, struct seqstate_net_counters, rcu);
 
+	seqstate_isn_key_free(rcu_dereference_protected(nc->isn_key, 1));
 	seqstate_counters_free(nc->pcpu);
 	kfree(nc);
 	seqstate_memory_add(-(long)sizeof(*nc));

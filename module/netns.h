@@ -2,6 +2,7 @@
 #ifndef _SEQSTATE_NETNS_H
 #define _SEQSTATE_NETNS_H
 
+#include <linux/siphash.h>
 #include <linux/types.h>
 
 struct net;
@@ -11,6 +12,10 @@ void seqstate_netns_exit(void);
 
 void seqstate_netns_baseline(void);
 s64 seqstate_netns_host_drift(void);
+
+struct seqstate_isn_key;
+const siphash_key_t *seqstate_netns_isn_key(const struct net *net);
+int seqstate_netns_set_isn_key(const struct net *net, struct seqstate_isn_key *k);
 
 /* Count one state change of a TCP socket of @net; safe in any context. */
 void seqstate_netns_count(struct net *net, int oldstate, int newstate);
