@@ -185,8 +185,8 @@ static int seqstate_set_key(const struct net *net, const siphash_key_t *key, boo
 
 	if (!initial && rekey_guard_s &&
 	    now - seqstate_key_changed_mono < (u64)rekey_guard_s * NSEC_PER_SEC) {
-		pr_info("key changed less than %u s ago; refusing (see rekey_guard_s)\n",
-			rekey_guard_s);
+		pr_info_ratelimited("key changed less than %u s ago; refusing (see rekey_guard_s)\n",
+				    rekey_guard_s);
 		return -EBUSY;
 	}
 	k = seqstate_isn_key_new(key);
@@ -336,7 +336,7 @@ static ssize_t key_store(struct kobject *kobj, struct kobj_attribute *attr, cons
 
 	err = seqstate_isn_parse_key(buf, len, &key);
 	if (err) {
-		pr_info("isn/key takes 32 hex digits\n");
+		pr_info_ratelimited("isn/key takes 32 hex digits\n");
 		return err;
 	}
 	mutex_lock(&seqstate_isn_lock);
