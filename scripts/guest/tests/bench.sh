@@ -30,10 +30,33 @@ while [ $i -le "$rounds" ]; do
 	out "$i      $a     $b    $r"
 	i=$((i + 1))
 done
-out "median ratio (with / without): $(sort -n /tmp/ratios | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }') (target >= 0.99)"
+median() {
+	sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+out "median ratio (with / without): $(median /tmp/ratios) (target >= 0.99)"
 out ""
 
-# 2. Reading every gauge vs counting the same states with ss and with /proc/net/tcp{,6},
+# 2. The same with seqstate's ISNs (isn/active=1) vs the kernel's (0), module loaded.
+out "connections/s with isn/active 0 and 1, same rounds:"
+out "round  active=0  active=1  ratio"
+load_seqstate
+i=1
+: >/tmp/ratios
+while [ $i -le "$rounds" ]; do
+	echo 0 >/sys/kernel/seqstate/isn/active
+	a=$(field rate "$(unshare -n sh -c 'ip link set lo up; seqload churn -n '"$n"' -t 2')")
+	echo 1 >/sys/kernel/seqstate/isn/active
+	b=$(field rate "$(unshare -n sh -c 'ip link set lo up; seqload churn -n '"$n"' -t 2')")
+	r=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
+	echo "$r" >>/tmp/ratios
+	out "$i      $a      $b     $r"
+	i=$((i + 1))
+done
+unload_seqstate
+out "median ratio (active=1 / active=0): $(median /tmp/ratios)"
+out ""
+
+# 3. Reading every gauge vs counting the same states with ss and with /proc/net/tcp{,6},
 #    and the module's memory, at three sizes (each in a fresh namespace).
 load_seqstate
 out "reading all state counts (microseconds per read) and module memory:"
