@@ -23,6 +23,12 @@
 #define seqstate_ftrace_set_ip(fregs, ip) ftrace_instruction_pointer_set(fregs, ip)
 #endif
 
+/*
+ * 6.1.191 (CVE-2026-23247) replaced secure_tcp[v6]_seq() and secure_tcp[v6]_ts_off() by
+ * secure_tcp[v6]_seq_and_ts_off(): SEQSTATE_HAVE_SECURE_SEQ_UNION; module/isn.c hooks
+ * whichever the tree has.
+ */
+
 /* 7.x no longer gets hex2bin() through <linux/kernel.h>. */
 #ifdef SEQSTATE_HAVE_LINUX_HEX_H
 #include <linux/hex.h>

@@ -13,6 +13,7 @@
 #include <linux/ftrace.h>
 #include <linux/inet.h>
 #include <linux/kobject.h>
+#include <linux/kallsyms.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/module.h>
@@ -212,15 +213,21 @@ static int seqstate_set_key(const struct net *net, const siphash_key_t *key, boo
 
 /* --- switched into TCP ------------------------------------------------------------- */
 
+static u32 seqstate_ts_off(const struct net *net, u64 hash)
+{
+	return READ_ONCE(net->ipv4.sysctl_tcp_timestamps) == 1 ? hash >> 32 : 0;
+}
+
+#ifdef SEQSTATE_HAVE_SECURE_SEQ_UNION
+/* 6.1.191 and later (CVE-2026-23247): one call gives the ISN and the timestamp offset. */
 static union tcp_seq_and_ts_off seqstate_tcp_seq(const struct net *net, __be32 saddr,
 						 __be32 daddr, __be16 sport, __be16 dport)
 {
+	u64 h = seqstate_hash4(net, saddr, daddr, sport, dport);
 	union tcp_seq_and_ts_off st;
 
-	st.hash64 = seqstate_hash4(net, saddr, daddr, sport, dport);
-	st.seq += seqstate_isn_clock();
-	if (READ_ONCE(net->ipv4.sysctl_tcp_timestamps) != 1)
-		st.ts_off = 0;
+	st.seq = (u32)h + seqstate_isn_clock();
+	st.ts_off = seqstate_ts_off(net, h);
 	this_cpu_inc(seqstate_issued_v4);
 	return st;
 }
@@ -229,64 +236,107 @@ static union tcp_seq_and_ts_off seqstate_tcpv6_seq(const struct net *net, const 
 						   const __be32 *daddr, __be16 sport,
 						   __be16 dport)
 {
+	u64 h = seqstate_hash6(net, (const struct in6_addr *)saddr,
+			       (const struct in6_addr *)daddr, sport, dport);
 	union tcp_seq_and_ts_off st;
 
-	st.hash64 = seqstate_hash6(net, (const struct in6_addr *)saddr,
-				   (const struct in6_addr *)daddr, sport, dport);
-	st.seq += seqstate_isn_clock();
-	if (READ_ONCE(net->ipv4.sysctl_tcp_timestamps) != 1)
-		st.ts_off = 0;
+	st.seq = (u32)h + seqstate_isn_clock();
+	st.ts_off = seqstate_ts_off(net, h);
 	this_cpu_inc(seqstate_issued_v6);
 	return st;
 }
-
-static void notrace seqstate_redirect_v4(unsigned long ip, unsigned long parent_ip,
-					 struct ftrace_ops *op, struct ftrace_regs *fregs)
+#else
+/*
+ * Older trees: the ISN functions get no namespace (so the host key applies) and the
+ * timestamp offset is computed apart, from the addresses alone: our F's hash of the
+ * addresses with both ports 0.
+ */
+static u32 seqstate_tcp_seq(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 {
-	if (READ_ONCE(seqstate_isn_on))
-		seqstate_ftrace_set_ip(fregs, (unsigned long)seqstate_tcp_seq);
+	this_cpu_inc(seqstate_issued_v4);
+	return (u32)seqstate_hash4(&init_net, saddr, daddr, sport, dport) + seqstate_isn_clock();
 }
 
-static void notrace seqstate_redirect_v6(unsigned long ip, unsigned long parent_ip,
-					 struct ftrace_ops *op, struct ftrace_regs *fregs)
+static u32 seqstate_tcp_ts_off(const struct net *net, __be32 saddr, __be32 daddr)
 {
-	if (READ_ONCE(seqstate_isn_on))
-		seqstate_ftrace_set_ip(fregs, (unsigned long)seqstate_tcpv6_seq);
+	return seqstate_ts_off(net, seqstate_hash4(net, saddr, daddr, 0, 0));
 }
 
-#define SEQSTATE_FTRACE_FLAGS (FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY | \
-			       FTRACE_OPS_FL_PERMANENT)
+static u32 seqstate_tcpv6_seq(const __be32 *saddr, const __be32 *daddr, __be16 sport,
+			      __be16 dport)
+{
+	this_cpu_inc(seqstate_issued_v6);
+	return (u32)seqstate_hash6(&init_net, (const struct in6_addr *)saddr,
+				   (const struct in6_addr *)daddr, sport, dport) +
+	       seqstate_isn_clock();
+}
 
-static struct ftrace_ops seqstate_ops_v4 = {
-	.func = seqstate_redirect_v4,
-	.flags = SEQSTATE_FTRACE_FLAGS,
+static u32 seqstate_tcpv6_ts_off(const struct net *net, const __be32 *saddr,
+				 const __be32 *daddr)
+{
+	return seqstate_ts_off(net, seqstate_hash6(net, (const struct in6_addr *)saddr,
+						   (const struct in6_addr *)daddr, 0, 0));
+}
+#endif
+
+/*
+ * One kernel function, sent to ours while active. Found by name: the older trees do not
+ * export secure_tcp_ts_off().
+ */
+struct seqstate_hook {
+	struct ftrace_ops ops;
+	const char *target;
+	void *ours;
 };
 
-static struct ftrace_ops seqstate_ops_v6 = {
-	.func = seqstate_redirect_v6,
-	.flags = SEQSTATE_FTRACE_FLAGS,
+static void notrace seqstate_redirect(unsigned long ip, unsigned long parent_ip,
+				      struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	if (READ_ONCE(seqstate_isn_on))
+		seqstate_ftrace_set_ip(fregs, (unsigned long)
+				       container_of(op, struct seqstate_hook, ops)->ours);
+}
+
+#define SEQSTATE_HOOK(kernel, seqstate) {					\
+	.ops = { .func = seqstate_redirect, .flags = FTRACE_OPS_FL_SAVE_REGS |	\
+		 FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT },		\
+	.target = #kernel, .ours = (seqstate) }
+
+static struct seqstate_hook seqstate_hooks[] = {
+#ifdef SEQSTATE_HAVE_SECURE_SEQ_UNION
+	SEQSTATE_HOOK(secure_tcp_seq_and_ts_off, seqstate_tcp_seq),
+	SEQSTATE_HOOK(secure_tcpv6_seq_and_ts_off, seqstate_tcpv6_seq),
+#else
+	SEQSTATE_HOOK(secure_tcp_seq, seqstate_tcp_seq),
+	SEQSTATE_HOOK(secure_tcp_ts_off, seqstate_tcp_ts_off),
+	SEQSTATE_HOOK(secure_tcpv6_seq, seqstate_tcpv6_seq),
+	SEQSTATE_HOOK(secure_tcpv6_ts_off, seqstate_tcpv6_ts_off),
+#endif
 };
+
+static void seqstate_unregister(int n)
+{
+	while (n--)
+		unregister_ftrace_function(&seqstate_hooks[n].ops);
+}
 
 /* With seqstate_isn_lock held. */
 static int seqstate_isn_hook(void)
 {
-	int err;
+	int i, err;
 
 	if (seqstate_isn_hooked)
 		return 0;
-	err = register_ftrace_function(&seqstate_ops_v4);
-	if (err)
-		goto err;
-	err = register_ftrace_function(&seqstate_ops_v6);
-	if (err) {
-		unregister_ftrace_function(&seqstate_ops_v4);
-		goto err;
+	for (i = 0; i < ARRAY_SIZE(seqstate_hooks); i++) {
+		err = register_ftrace_function(&seqstate_hooks[i].ops);
+		if (err) {
+			seqstate_unregister(i);
+			pr_err("cannot hook the kernel's ISN functions: %d\n", err);
+			return err;
+		}
 	}
 	seqstate_isn_hooked = true;
 	return 0;
-err:
-	pr_err("cannot hook the kernel's ISN functions: %d\n", err);
-	return err;
 }
 
 /* With seqstate_isn_lock held; only at unload. */
@@ -295,9 +345,8 @@ static void seqstate_isn_unhook(void)
 	WRITE_ONCE(seqstate_isn_on, false);
 	if (!seqstate_isn_hooked)
 		return;
-	unregister_ftrace_function(&seqstate_ops_v6);
-	unregister_ftrace_function(&seqstate_ops_v4);
-	/* A task preempted inside seqstate_tcp[v6]_seq() must have left it. */
+	seqstate_unregister(ARRAY_SIZE(seqstate_hooks));
+	/* A task preempted inside one of our functions must have left it. */
 	synchronize_rcu_tasks();
 	seqstate_isn_hooked = false;
 }
@@ -491,6 +540,14 @@ const struct attribute_group seqstate_isn_group = {
 	.attrs = seqstate_isn_attr_list,
 };
 
+static void seqstate_free_filters(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(seqstate_hooks); i++)
+		ftrace_free_filter(&seqstate_hooks[i].ops);
+}
+
 int seqstate_isn_init(void)
 {
 	int i, err;
@@ -498,14 +555,15 @@ int seqstate_isn_init(void)
 	for (i = 0; i < ARRAY_SIZE(seqstate_isn_attrs); i++)
 		seqstate_isn_attr_list[i] = &seqstate_isn_attrs[i].attr;
 
-	err = ftrace_set_filter_ip(&seqstate_ops_v4, (unsigned long)secure_tcp_seq_and_ts_off,
-				   0, 0);
-	if (!err)
-		err = ftrace_set_filter_ip(&seqstate_ops_v6,
-					   (unsigned long)secure_tcpv6_seq_and_ts_off, 0, 0);
-	if (err) {
-		pr_err("cannot trace the kernel's ISN functions: %d\n", err);
-		goto err_filter;
+	for (i = 0; i < ARRAY_SIZE(seqstate_hooks); i++) {
+		char name[KSYM_NAME_LEN];
+
+		strscpy(name, seqstate_hooks[i].target, sizeof(name));
+		err = ftrace_set_filter(&seqstate_hooks[i].ops, name, strlen(name), 0);
+		if (err) {
+			pr_err("cannot trace %s: %d\n", seqstate_hooks[i].target, err);
+			goto err_filter;
+		}
 	}
 
 	/* The key: from the kernel RNG, once it is ready. */
@@ -524,8 +582,7 @@ int seqstate_isn_init(void)
 err_key:
 	kfree_sensitive(rcu_dereference_protected(seqstate_key, 1));
 err_filter:
-	ftrace_free_filter(&seqstate_ops_v4);
-	ftrace_free_filter(&seqstate_ops_v6);
+	seqstate_free_filters();
 	return err;
 }
 
@@ -534,8 +591,7 @@ void seqstate_isn_exit(void)
 	mutex_lock(&seqstate_isn_lock);
 	seqstate_isn_unhook();
 	mutex_unlock(&seqstate_isn_lock);
-	ftrace_free_filter(&seqstate_ops_v4);
-	ftrace_free_filter(&seqstate_ops_v6);
+	seqstate_free_filters();
 	rcu_barrier();		/* old keys */
 	kfree_sensitive(rcu_dereference_protected(seqstate_key, 1));
 }
