@@ -38,7 +38,6 @@ struct seqstate_net_counters {
 static struct hlist_head seqstate_nets[1 << SEQSTATE_NET_HASH_BITS];
 static DEFINE_SPINLOCK(seqstate_nets_lock);
 static struct seqstate_counters __percpu *seqstate_host;
-static atomic64_t seqstate_host_drift = ATOMIC64_INIT(0);
 
 /* Caller holds rcu_read_lock(). */
 static struct seqstate_net_counters *seqstate_net_counters(const struct net *net)
@@ -255,7 +254,6 @@ static int seqstate_verify_show(struct seq_file *seq, void *v)
 	if (nc)
 		atomic64_add(diffs, &nc->drift);
 	rcu_read_unlock();
-	atomic64_add(diffs, &seqstate_host_drift);
 	seq_printf(seq, "differences %d\n", diffs);
 	kfree(snap);
 	kfree(w);
@@ -298,11 +296,6 @@ void seqstate_netns_baseline(void)
 	for_each_net(net)
 		seqstate_net_baseline(net);
 	up_read(&net_rwsem);
-}
-
-s64 seqstate_netns_host_drift(void)
-{
-	return atomic64_read(&seqstate_host_drift);
 }
 
 static int __net_init seqstate_net_init(struct net *net)

@@ -11,7 +11,6 @@ int seqstate_netns_init(void);
 void seqstate_netns_exit(void);
 
 void seqstate_netns_baseline(void);
-s64 seqstate_netns_host_drift(void);
 
 struct seqstate_isn_key;
 const siphash_key_t *seqstate_netns_isn_key(const struct net *net);
