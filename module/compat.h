@@ -34,4 +34,11 @@
 #include <linux/hex.h>
 #endif
 
+/* 6.12 moved <asm/unaligned.h> to <linux/unaligned.h>. */
+#ifdef SEQSTATE_HAVE_LINUX_UNALIGNED_H
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 #endif /* _SEQSTATE_COMPAT_H */

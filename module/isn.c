@@ -60,20 +60,28 @@ static unsigned int rekey_guard_s = 60;
 module_param(rekey_guard_s, uint, 0644);
 MODULE_PARM_DESC(rekey_guard_s, "Refuse key changes this soon after the last one (0: never refuse)");
 
+/*
+ * F's IPv4 input is 12 bytes, which SipHash reads as one little-endian word and a 4-byte
+ * tail: siphash_3u32() of the same bytes as little-endian words, the kernel's fast path.
+ */
+static inline u64 seqstate_f4(const siphash_key_t *key, __be32 laddr, __be32 raddr,
+			      __be16 lport, __be16 rport)
+{
+	const __be16 ports[2] = { lport, rport };
+
+	return siphash_3u32(get_unaligned_le32(&laddr), get_unaligned_le32(&raddr),
+			    get_unaligned_le32(ports), key);
+}
+
 u64 seqstate_isn_hash_v4(const siphash_key_t *key, __be32 laddr, __be32 raddr,
 			 __be16 lport, __be16 rport)
 {
-	const struct {
-		__be32 laddr, raddr;
-		__be16 lport, rport;
-	} __aligned(SIPHASH_ALIGNMENT) in = { laddr, raddr, lport, rport };
-
-	return siphash(&in, offsetofend(typeof(in), rport), key);
+	return seqstate_f4(key, laddr, raddr, lport, rport);
 }
 EXPORT_SYMBOL_GPL(seqstate_isn_hash_v4);
 
-u64 seqstate_isn_hash_v6(const siphash_key_t *key, const struct in6_addr *laddr,
-			 const struct in6_addr *raddr, __be16 lport, __be16 rport)
+static inline u64 seqstate_f6(const siphash_key_t *key, const struct in6_addr *laddr,
+			      const struct in6_addr *raddr, __be16 lport, __be16 rport)
 {
 	const struct {
 		struct in6_addr laddr, raddr;
@@ -82,20 +90,35 @@ u64 seqstate_isn_hash_v6(const siphash_key_t *key, const struct in6_addr *laddr,
 
 	return siphash(&in, offsetofend(typeof(in), rport), key);
 }
+
+u64 seqstate_isn_hash_v6(const siphash_key_t *key, const struct in6_addr *laddr,
+			 const struct in6_addr *raddr, __be16 lport, __be16 rport)
+{
+	return seqstate_f6(key, laddr, raddr, lport, rport);
+}
 EXPORT_SYMBOL_GPL(seqstate_isn_hash_v6);
 
-u32 seqstate_isn_clock(void)
+static inline u32 seqstate_m(void)
 {
 	return (u32)div_u64(ktime_get_ns(), SEQSTATE_ISN_TICK_NS);
 }
+
+u32 seqstate_isn_clock(void)
+{
+	return seqstate_m();
+}
 EXPORT_SYMBOL_GPL(seqstate_isn_clock);
 
-/* @net's own key with isn_netns_keys, else the host's. Caller holds rcu_read_lock(). */
+/*
+ * @net's own key with isn_netns_keys, else the host's. Caller holds rcu_read_lock_sched():
+ * on the ISN path that is a preempt count, where rcu_read_lock() is two calls on
+ * preemptible-RCU kernels; call_rcu() waits for either reader.
+ */
 static const siphash_key_t *seqstate_key_of(const struct net *net)
 {
 	const siphash_key_t *key = isn_netns_keys ? seqstate_netns_isn_key(net) : NULL;
 
-	return key ?: &rcu_dereference(seqstate_key)->key;
+	return key ?: &rcu_dereference_sched(seqstate_key)->key;
 }
 
 static u64 seqstate_hash4(const struct net *net, __be32 laddr, __be32 raddr, __be16 lport,
@@ -103,9 +126,9 @@ static u64 seqstate_hash4(const struct net *net, __be32 laddr, __be32 raddr, __b
 {
 	u64 h;
 
-	rcu_read_lock();
-	h = seqstate_isn_hash_v4(seqstate_key_of(net), laddr, raddr, lport, rport);
-	rcu_read_unlock();
+	rcu_read_lock_sched();
+	h = seqstate_f4(seqstate_key_of(net), laddr, raddr, lport, rport);
+	rcu_read_unlock_sched();
 	return h;
 }
 
@@ -114,23 +137,23 @@ static u64 seqstate_hash6(const struct net *net, const struct in6_addr *laddr,
 {
 	u64 h;
 
-	rcu_read_lock();
-	h = seqstate_isn_hash_v6(seqstate_key_of(net), laddr, raddr, lport, rport);
-	rcu_read_unlock();
+	rcu_read_lock_sched();
+	h = seqstate_f6(seqstate_key_of(net), laddr, raddr, lport, rport);
+	rcu_read_unlock_sched();
 	return h;
 }
 
 u32 seqstate_isn_v4(const struct net *net, __be32 laddr, __be32 raddr, __be16 lport,
 		    __be16 rport)
 {
-	return (u32)seqstate_hash4(net, laddr, raddr, lport, rport) + seqstate_isn_clock();
+	return (u32)seqstate_hash4(net, laddr, raddr, lport, rport) + seqstate_m();
 }
 EXPORT_SYMBOL_GPL(seqstate_isn_v4);
 
 u32 seqstate_isn_v6(const struct net *net, const struct in6_addr *laddr,
 		    const struct in6_addr *raddr, __be16 lport, __be16 rport)
 {
-	return (u32)seqstate_hash6(net, laddr, raddr, lport, rport) + seqstate_isn_clock();
+	return (u32)seqstate_hash6(net, laddr, raddr, lport, rport) + seqstate_m();
 }
 EXPORT_SYMBOL_GPL(seqstate_isn_v6);
 
@@ -226,7 +249,7 @@ static union tcp_seq_and_ts_off seqstate_tcp_seq(const struct net *net, __be32 s
 	u64 h = seqstate_hash4(net, saddr, daddr, sport, dport);
 	union tcp_seq_and_ts_off st;
 
-	st.seq = (u32)h + seqstate_isn_clock();
+	st.seq = (u32)h + seqstate_m();
 	st.ts_off = seqstate_ts_off(net, h);
 	this_cpu_inc(seqstate_issued_v4);
 	return st;
@@ -240,7 +263,7 @@ static union tcp_seq_and_ts_off seqstate_tcpv6_seq(const struct net *net, const 
 			       (const struct in6_addr *)daddr, sport, dport);
 	union tcp_seq_and_ts_off st;
 
-	st.seq = (u32)h + seqstate_isn_clock();
+	st.seq = (u32)h + seqstate_m();
 	st.ts_off = seqstate_ts_off(net, h);
 	this_cpu_inc(seqstate_issued_v6);
 	return st;
@@ -254,7 +277,7 @@ static union tcp_seq_and_ts_off seqstate_tcpv6_seq(const struct net *net, const 
 static u32 seqstate_tcp_seq(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 {
 	this_cpu_inc(seqstate_issued_v4);
-	return (u32)seqstate_hash4(&init_net, saddr, daddr, sport, dport) + seqstate_isn_clock();
+	return (u32)seqstate_hash4(&init_net, saddr, daddr, sport, dport) + seqstate_m();
 }
 
 static u32 seqstate_tcp_ts_off(const struct net *net, __be32 saddr, __be32 daddr)
@@ -268,7 +291,7 @@ static u32 seqstate_tcpv6_seq(const __be32 *saddr, const __be32 *daddr, __be16 s
 	this_cpu_inc(seqstate_issued_v6);
 	return (u32)seqstate_hash6(&init_net, (const struct in6_addr *)saddr,
 				   (const struct in6_addr *)daddr, sport, dport) +
-	       seqstate_isn_clock();
+	       seqstate_m();
 }
 
 static u32 seqstate_tcpv6_ts_off(const struct net *net, const __be32 *saddr,
@@ -297,9 +320,19 @@ static void notrace seqstate_redirect(unsigned long ip, unsigned long parent_ip,
 				       container_of(op, struct seqstate_hook, ops)->ours);
 }
 
+/*
+ * As livepatch: where ftrace passes the arguments (ftrace_regs), its lighter trampoline
+ * can change the instruction pointer too; full pt_regs are needed only elsewhere.
+ */
+#ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+#define SEQSTATE_HOOK_FLAGS	(FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT)
+#else
+#define SEQSTATE_HOOK_FLAGS	(FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY |	\
+				 FTRACE_OPS_FL_PERMANENT)
+#endif
+
 #define SEQSTATE_HOOK(kernel, seqstate) {					\
-	.ops = { .func = seqstate_redirect, .flags = FTRACE_OPS_FL_SAVE_REGS |	\
-		 FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT },		\
+	.ops = { .func = seqstate_redirect, .flags = SEQSTATE_HOOK_FLAGS },	\
 	.target = #kernel, .ours = (seqstate) }
 
 static struct seqstate_hook seqstate_hooks[] = {
@@ -485,7 +518,7 @@ static int seqstate_query(const char *buf, char *out, size_t outlen)
 
 	if (sscanf(buf, "%46s %hu %46s %hu %c", la, &lp, ra, &rp, &junk) != 4)
 		return -EINVAL;
-	m = seqstate_isn_clock();
+	m = seqstate_m();
 	if (in4_pton(la, -1, (u8 *)&l4, -1, NULL) && in4_pton(ra, -1, (u8 *)&r4, -1, NULL))
 		h = seqstate_hash4(current->nsproxy->net_ns, l4, r4, htons(lp), htons(rp));
 	else if (in6_pton(la, -1, (u8 *)&l6, -1, NULL) && in6_pton(ra, -1, (u8 *)&r6, -1, NULL))

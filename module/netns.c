@@ -39,7 +39,7 @@ static struct hlist_head seqstate_nets[1 << SEQSTATE_NET_HASH_BITS];
 static DEFINE_SPINLOCK(seqstate_nets_lock);
 static struct seqstate_counters __percpu *seqstate_host;
 
-/* Caller holds rcu_read_lock(). */
+/* Caller holds rcu_read_lock() or rcu_read_lock_sched(). */
 static struct seqstate_net_counters *seqstate_net_counters(const struct net *net)
 {
 	struct seqstate_net_counters *nc;
@@ -50,11 +50,13 @@ static struct seqstate_net_counters *seqstate_net_counters(const struct net *net
 	return NULL;
 }
 
-/* @net's own ISN key, or NULL. Caller holds rcu_read_lock(). */
+/* @net's own ISN key, or NULL. Caller holds rcu_read_lock() or rcu_read_lock_sched(). */
 const siphash_key_t *seqstate_netns_isn_key(const struct net *net)
 {
 	struct seqstate_net_counters *nc = seqstate_net_counters(net);
-	struct seqstate_isn_key *k = nc ? rcu_dereference(nc->isn_key) : NULL;
+	struct seqstate_isn_key *k;
+
+	k = nc ? rcu_dereference_check(nc->isn_key, rcu_read_lock_sched_held()) : NULL;
 
 	return k ? &k->key : NULL;
 }
