@@ -5,6 +5,7 @@
 #   make demo            boot the module in a VM on Debian's stock kernel and show it working
 #   make check           every test: style, W=1, sparse, KUnit, integration, DKMS (see README)
 #   make check-full      the same with the whole integration suite on every kernel
+#   make stress          the stress tests at full size on the KUnit kernel and the rt kernels
 #   make bench           benchmarks in a VM; prints ratios against a baseline of the same run
 #   make style           checkpatch.pl --strict
 #   make dkms-install    install this tree with DKMS for the running kernel
@@ -37,6 +38,12 @@ check:
 check-full:
 	SEQSTATE_FULL=1 scripts/check.sh
 
+# make check runs the same tests smaller (see README, "Reliability").
+stress:
+	KERNELS="kunit bookworm/rt-amd64 trixie/rt-amd64" TESTS="reload netns_churn hostile" \
+	SEQSTATE_STRESS_ENV="SEQSTATE_STRESS_CYCLES=100 SEQSTATE_STRESS_NETNS=200 SEQSTATE_STRESS_WRITES=10000" \
+	SEQSTATE_KUNIT_TIMEOUT=7200 SEQSTATE_STOCK_TIMEOUT=3600 scripts/check.sh
+
 bench:
 	scripts/bench.sh
 
@@ -47,4 +54,4 @@ dkms-install:
 	cp -r Kbuild Makefile dkms.conf module include /usr/src/seqstate-$(VERSION)/
 	dkms install seqstate/$(VERSION)
 
-.PHONY: all module kunit clean style demo check check-full bench dkms-install
+.PHONY: all module kunit clean style demo check check-full stress bench dkms-install

@@ -39,6 +39,37 @@ static void seqstate_feed(struct seqstate_rules_ctx *ctx, const int *states, int
 	seqstate_counters_sum(ctx->c, &ctx->snap);
 }
 
+/*
+ * The books balance: for every gauged state now = at_load + entered - left, entries are
+ * the transitions into it, and departures the transitions out of it (for LISTEN, less the
+ * accepted children, which the listener does not leave for).
+ */
+static void seqstate_expect_balanced(struct kunit *test, const struct seqstate_snapshot *s)
+{
+	u64 in, out;
+	int i, j;
+
+	for (i = 1; i < SEQSTATE_NR_STATES; i++) {
+		in = 0;
+		out = 0;
+		for (j = 1; j < SEQSTATE_NR_STATES; j++) {
+			in += s->transitions[j][i];
+			out += s->transitions[i][j];
+		}
+		if (i == TCP_LISTEN)
+			out -= s->transitions[TCP_LISTEN][TCP_SYN_RECV];
+		KUNIT_EXPECT_EQ_MSG(test, in, s->entered[i], "state %d", i);
+		if (i == TCP_CLOSE) {
+			KUNIT_EXPECT_EQ(test, s->left[i], 0);
+			continue;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, out, s->left[i], "state %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, s->now[i],
+				    s->at_load[i] + (s64)s->entered[i] - (s64)s->left[i],
+				    "state %d", i);
+	}
+}
+
 /* Listener, client and accepted child of one connection, then both closes. */
 static void seqstate_test_rules_connection(struct kunit *test)
 {
@@ -67,6 +98,10 @@ static void seqstate_test_rules_connection(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->transitions[TCP_LISTEN][TCP_SYN_RECV], 1);
 	KUNIT_EXPECT_EQ(test, s->transitions[TCP_FIN_WAIT2][TCP_TIME_WAIT], 1);
 	KUNIT_EXPECT_EQ(test, s->transitions[TCP_LISTEN][TCP_CLOSE], 0);
+	KUNIT_EXPECT_EQ(test, s->left[TCP_LISTEN], 0);
+	KUNIT_EXPECT_EQ(test, s->left[TCP_SYN_SENT], 1);
+	KUNIT_EXPECT_EQ(test, s->left[TCP_SYN_RECV], 1);
+	seqstate_expect_balanced(test, s);
 
 	/* The timewait socket dies; the listener closes. */
 	seqstate_counters_count(ctx->c, TCP_TIME_WAIT, TCP_CLOSE);
@@ -75,6 +110,29 @@ static void seqstate_test_rules_connection(struct kunit *test)
 	for (i = 1; i < SEQSTATE_NR_STATES; i++)
 		KUNIT_EXPECT_EQ_MSG(test, s->now[i], 0, "state %d", i);
 	KUNIT_EXPECT_EQ(test, s->entered[TCP_CLOSE], 3);
+	KUNIT_EXPECT_EQ(test, s->left[TCP_LISTEN], 1);
+	seqstate_expect_balanced(test, s);
+}
+
+/* Sockets found at load count in now and at_load; their later changes balance. */
+static void seqstate_test_rules_at_load(struct kunit *test)
+{
+	struct seqstate_rules_ctx *ctx = test->priv;
+	struct seqstate_snapshot *s = &ctx->snap;
+
+	seqstate_counters_add(ctx->c, TCP_ESTABLISHED, 5);
+	seqstate_counters_add(ctx->c, TCP_LISTEN, 2);
+	seqstate_counters_add(ctx->c, TCP_CLOSE, 7);	/* CLOSE is never gauged */
+	seqstate_counters_count(ctx->c, TCP_ESTABLISHED, TCP_CLOSE_WAIT);
+	seqstate_counters_count(ctx->c, TCP_LISTEN, TCP_CLOSE);
+	seqstate_counters_sum(ctx->c, s);
+	KUNIT_EXPECT_EQ(test, s->at_load[TCP_ESTABLISHED], 5);
+	KUNIT_EXPECT_EQ(test, s->now[TCP_ESTABLISHED], 4);
+	KUNIT_EXPECT_EQ(test, s->now[TCP_CLOSE_WAIT], 1);
+	KUNIT_EXPECT_EQ(test, s->now[TCP_LISTEN], 1);
+	KUNIT_EXPECT_EQ(test, s->at_load[TCP_CLOSE], 0);
+	KUNIT_EXPECT_EQ(test, s->now[TCP_CLOSE], 0);
+	seqstate_expect_balanced(test, s);
 }
 
 /* Simultaneous close goes through CLOSING; a SYN never answered back to CLOSE. */
@@ -88,6 +146,7 @@ static void seqstate_test_rules_closing(struct kunit *test)
 	seqstate_counters_count(ctx->c, TCP_CLOSE, TCP_ESTABLISHED);	/* a connection to close */
 	seqstate_feed(ctx, side, ARRAY_SIZE(side));
 	seqstate_feed(ctx, lost, ARRAY_SIZE(lost));
+	seqstate_expect_balanced(test, &ctx->snap);
 	KUNIT_EXPECT_EQ(test, ctx->snap.entered[TCP_CLOSING], 1);
 	KUNIT_EXPECT_EQ(test, ctx->snap.transitions[TCP_SYN_SENT][TCP_CLOSE], 1);
 	KUNIT_EXPECT_EQ(test, ctx->snap.now[TCP_CLOSING], 0);
@@ -118,6 +177,7 @@ static void seqstate_test_rules_invalid(struct kunit *test)
 static struct kunit_case seqstate_rules_cases[] = {
 	KUNIT_CASE(seqstate_test_rules_connection),
 	KUNIT_CASE(seqstate_test_rules_closing),
+	KUNIT_CASE(seqstate_test_rules_at_load),
 	KUNIT_CASE(seqstate_test_rules_invalid),
 	{}
 };

@@ -79,7 +79,8 @@ EXPORT_SYMBOL_GPL(seqstate_counters_free);
  * Gauges leave CLOSE out: a socket in CLOSE is in no table, ss never shows it, and sockets
  * are born and freed in CLOSE without an event. An accepted child is reported as
  * LISTEN -> SYN_RECV, LISTEN being the listener's state copied into it: the listener does
- * not leave LISTEN.
+ * not leave LISTEN. So, for every gauged state, now = at_load + entered - left, where
+ * the departures are the transitions out of it (for LISTEN, less those to SYN_RECV).
  */
 void seqstate_counters_count(struct seqstate_counters __percpu *c, int oldstate, int newstate)
 {
@@ -87,8 +88,10 @@ void seqstate_counters_count(struct seqstate_counters __percpu *c, int oldstate,
 		return;
 	this_cpu_inc(c->entered[newstate]);
 	this_cpu_inc(c->transitions[oldstate][newstate]);
-	if (oldstate != TCP_CLOSE && !(oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV))
+	if (oldstate != TCP_CLOSE && !(oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV)) {
+		this_cpu_inc(c->left[oldstate]);
 		this_cpu_dec(c->now[oldstate]);
+	}
 	if (newstate != TCP_CLOSE)
 		this_cpu_inc(c->now[newstate]);
 }
@@ -97,9 +100,12 @@ EXPORT_SYMBOL_GPL(seqstate_counters_count);
 /* Sockets found in @state by a walk of the tables, which no event counted. */
 void seqstate_counters_add(struct seqstate_counters __percpu *c, int state, s64 n)
 {
-	if (seqstate_state_valid(state) && state != TCP_CLOSE)
+	if (seqstate_state_valid(state) && state != TCP_CLOSE) {
+		this_cpu_add(c->at_load[state], n);
 		this_cpu_add(c->now[state], n);
+	}
 }
+EXPORT_SYMBOL_GPL(seqstate_counters_add);
 
 void seqstate_counters_sum(struct seqstate_counters __percpu *c, struct seqstate_snapshot *snap)
 {
@@ -111,7 +117,9 @@ void seqstate_counters_sum(struct seqstate_counters __percpu *c, struct seqstate
 
 		for (s = 0; s < SEQSTATE_NR_STATES; s++) {
 			snap->entered[s] += READ_ONCE(pc->entered[s]);
+			snap->left[s] += READ_ONCE(pc->left[s]);
 			snap->now[s] += READ_ONCE(pc->now[s]);
+			snap->at_load[s] += READ_ONCE(pc->at_load[s]);
 			for (t = 0; t < SEQSTATE_NR_STATES; t++)
 				snap->transitions[s][t] += READ_ONCE(pc->transitions[s][t]);
 		}

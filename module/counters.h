@@ -16,8 +16,10 @@ extern const u8 seqstate_state_order[SEQSTATE_NR_REPORTED];
  */
 struct seqstate_counters {
 	u64 entered[SEQSTATE_NR_STATES];
+	u64 left[SEQSTATE_NR_STATES];
 	u64 transitions[SEQSTATE_NR_STATES][SEQSTATE_NR_STATES];
 	s64 now[SEQSTATE_NR_STATES];
+	s64 at_load[SEQSTATE_NR_STATES];
 };
 
 struct seqstate_counters __percpu *seqstate_counters_alloc(void);

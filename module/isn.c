@@ -9,9 +9,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/ctype.h>
 #include <linux/ftrace.h>
-#include <linux/inet.h>
 #include <linux/kobject.h>
 #include <linux/kallsyms.h>
 #include <linux/ktime.h>
@@ -31,6 +29,7 @@
 #include "compat.h"
 #include "isn.h"
 #include "netns.h"
+#include "parse.h"
 
 static struct seqstate_isn_key __rcu *seqstate_key;
 static DEFINE_MUTEX(seqstate_isn_lock);		/* key changes, active, query */
@@ -57,7 +56,26 @@ bool seqstate_isn_netns_keys(void)
 
 /* RFC 6528: a new key breaks per-tuple monotonicity; 60 s is Linux's TIME-WAIT (2*MSL). */
 static unsigned int rekey_guard_s = 60;
-module_param(rekey_guard_s, uint, 0644);
+
+/* Decimal seconds and nothing else: param_set_uint() would take "+60" and " 60". */
+static int rekey_guard_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (seqstate_parse_uint(val, strlen(val), UINT_MAX, &v)) {
+		pr_info_ratelimited("rekey_guard_s takes decimal seconds\n");
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops rekey_guard_ops = {
+	.set = rekey_guard_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(rekey_guard_s, &rekey_guard_ops, &rekey_guard_s, 0644);
 MODULE_PARM_DESC(rekey_guard_s, "Refuse key changes this soon after the last one (0: never refuse)");
 
 /*
@@ -431,11 +449,13 @@ static ssize_t key_store(struct kobject *kobj, struct kobj_attribute *attr, cons
 static ssize_t rekey_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
 			   size_t len)
 {
-	bool yes;
+	unsigned int one;
 	int err;
 
-	if (kstrtobool(buf, &yes) || !yes)
+	if (seqstate_parse_uint(buf, len, 1, &one) || !one) {
+		pr_info_ratelimited("isn/rekey takes 1\n");
 		return -EINVAL;
+	}
 	mutex_lock(&seqstate_isn_lock);
 	err = seqstate_set_key(current->nsproxy->net_ns, NULL, false);
 	mutex_unlock(&seqstate_isn_lock);
@@ -450,11 +470,13 @@ static ssize_t active_show(struct kobject *kobj, struct kobj_attribute *attr, ch
 static ssize_t active_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
 			    size_t len)
 {
-	bool on;
+	unsigned int on;
 	int err;
 
-	if (kstrtobool(buf, &on))
+	if (seqstate_parse_uint(buf, len, 1, &on)) {
+		pr_info_ratelimited("isn/active takes 0 or 1\n");
 		return -EINVAL;
+	}
 	mutex_lock(&seqstate_isn_lock);
 	err = seqstate_isn_switch(on);
 	mutex_unlock(&seqstate_isn_lock);
@@ -507,24 +529,23 @@ static ssize_t clock_show(struct kobject *kobj, struct kobj_attribute *attr, cha
  */
 static char seqstate_query_result[64];
 
-static int seqstate_query(const char *buf, char *out, size_t outlen)
+static int seqstate_query(const char *buf, size_t len, char *out, size_t outlen)
 {
-	char la[INET6_ADDRSTRLEN + 1], ra[INET6_ADDRSTRLEN + 1], junk;
-	struct in6_addr l6, r6;
-	__be32 l4, r4;
-	u16 lp, rp;
+	struct net *net = current->nsproxy->net_ns;
+	struct seqstate_tuple t;
 	u32 m;
 	u64 h;
 
-	if (sscanf(buf, "%46s %hu %46s %hu %c", la, &lp, ra, &rp, &junk) != 4)
+	if (seqstate_parse_tuple(buf, len, &t)) {
+		pr_info_ratelimited("isn/query takes LOCAL_ADDR LOCAL_PORT REMOTE_ADDR REMOTE_PORT\n");
 		return -EINVAL;
+	}
 	m = seqstate_m();
-	if (in4_pton(la, -1, (u8 *)&l4, -1, NULL) && in4_pton(ra, -1, (u8 *)&r4, -1, NULL))
-		h = seqstate_hash4(current->nsproxy->net_ns, l4, r4, htons(lp), htons(rp));
-	else if (in6_pton(la, -1, (u8 *)&l6, -1, NULL) && in6_pton(ra, -1, (u8 *)&r6, -1, NULL))
-		h = seqstate_hash6(current->nsproxy->net_ns, &l6, &r6, htons(lp), htons(rp));
+	if (t.family == AF_INET)
+		h = seqstate_hash4(net, t.laddr.s6_addr32[0], t.raddr.s6_addr32[0], t.lport,
+				   t.rport);
 	else
-		return -EINVAL;
+		h = seqstate_hash6(net, &t.laddr, &t.raddr, t.lport, t.rport);
 	snprintf(out, outlen, "isn=%u f=%u m=%u\n", (u32)h + m, (u32)h, m);
 	return 0;
 }
@@ -533,7 +554,7 @@ static ssize_t query_store(struct kobject *kobj, struct kobj_attribute *attr, co
 			   size_t len)
 {
 	char out[sizeof(seqstate_query_result)];
-	int err = seqstate_query(buf, out, sizeof(out));
+	int err = seqstate_query(buf, len, out, sizeof(out));
 
 	if (err)
 		return err;

@@ -6,11 +6,17 @@
  *
  * Each entry holds a reference on its listener and is freed after an RCU grace period, so
  * readers under rcu_read_lock() can look at any listener they find on the list.
+ *
+ * A listener that closes with request socks in flight keeps them in the tables (ss shows
+ * them) until their timers notice it is gone, seconds later; its queue length follows
+ * them down. Such a listener stays on the list, marked closed, until its queue is empty:
+ * a reaper looks once a second while there are any.
  */
 #include <linux/list.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <net/inet_connection_sock.h>
 #include <net/sock.h>
 #include "counters.h"
@@ -19,11 +25,15 @@
 struct seqstate_listener {
 	struct list_head node;
 	struct sock *sk;
+	bool closed;		/* left LISTEN with request socks still queued */
 	struct rcu_head rcu;
 };
 
 static LIST_HEAD(seqstate_listeners);
 static DEFINE_SPINLOCK(seqstate_listeners_lock);
+
+static void seqstate_listeners_reap(struct work_struct *work);
+static DECLARE_DELAYED_WORK(seqstate_reaper, seqstate_listeners_reap);
 
 static struct seqstate_listener *seqstate_listener_find(const struct sock *sk)
 {
@@ -47,14 +57,17 @@ static void seqstate_listener_free(struct rcu_head *rcu)
 /* From the tracepoint (atomic) or the table walk at load; a listener is added once. */
 void seqstate_listener_add(struct sock *sk)
 {
-	struct seqstate_listener *l;
+	struct seqstate_listener *l, *old;
 
 	l = kmalloc(sizeof(*l), GFP_ATOMIC);
 	if (!l)
 		return;		/* its half-open connections go uncounted; verify shows it */
 	l->sk = sk;
+	l->closed = false;
 	spin_lock_bh(&seqstate_listeners_lock);
-	if (seqstate_listener_find(sk)) {
+	old = seqstate_listener_find(sk);
+	if (old) {
+		old->closed = false;	/* listening again */
 		spin_unlock_bh(&seqstate_listeners_lock);
 		kfree(l);
 		return;
@@ -65,17 +78,50 @@ void seqstate_listener_add(struct sock *sk)
 	spin_unlock_bh(&seqstate_listeners_lock);
 }
 
+/* With seqstate_listeners_lock held. */
+static void seqstate_listener_unlink(struct seqstate_listener *l)
+{
+	list_del_rcu(&l->node);
+	call_rcu(&l->rcu, seqstate_listener_free);
+}
+
+/* @sk left LISTEN. */
 void seqstate_listener_del(const struct sock *sk)
 {
 	struct seqstate_listener *l;
+	bool reap = false;
 
 	spin_lock_bh(&seqstate_listeners_lock);
 	l = seqstate_listener_find(sk);
-	if (l)
-		list_del_rcu(&l->node);
+	if (l && inet_csk_reqsk_queue_len(sk)) {
+		l->closed = true;
+		reap = true;
+	} else if (l) {
+		seqstate_listener_unlink(l);
+	}
 	spin_unlock_bh(&seqstate_listeners_lock);
-	if (l)
-		call_rcu(&l->rcu, seqstate_listener_free);
+	if (reap)
+		schedule_delayed_work(&seqstate_reaper, HZ);
+}
+
+/* Drop the closed listeners whose request socks are all gone; look again in a second. */
+static void seqstate_listeners_reap(struct work_struct *work)
+{
+	struct seqstate_listener *l, *tmp;
+	bool again = false;
+
+	spin_lock_bh(&seqstate_listeners_lock);
+	list_for_each_entry_safe(l, tmp, &seqstate_listeners, node) {
+		if (!l->closed)
+			continue;
+		if (inet_csk_reqsk_queue_len(l->sk))
+			again = true;
+		else
+			seqstate_listener_unlink(l);
+	}
+	spin_unlock_bh(&seqstate_listeners_lock);
+	if (again)
+		schedule_delayed_work(&seqstate_reaper, HZ);
 }
 
 /* Request socks queued on the listeners of @net, or of every namespace when @net is NULL. */
@@ -97,10 +143,9 @@ void seqstate_listeners_exit(void)
 {
 	struct seqstate_listener *l, *tmp;
 
+	cancel_delayed_work_sync(&seqstate_reaper);
 	spin_lock_bh(&seqstate_listeners_lock);
-	list_for_each_entry_safe(l, tmp, &seqstate_listeners, node) {
-		list_del_rcu(&l->node);
-		call_rcu(&l->rcu, seqstate_listener_free);
-	}
+	list_for_each_entry_safe(l, tmp, &seqstate_listeners, node)
+		seqstate_listener_unlink(l);
 	spin_unlock_bh(&seqstate_listeners_lock);
 }

@@ -134,11 +134,12 @@ static int seqstate_states_show(struct seq_file *seq, void *v)
 
 	if (!snap)
 		return -ENOMEM;
-	seq_printf(seq, "%-12s %12s %20s\n", "state", "now", "entered");
+	seq_printf(seq, "%-12s %12s %20s %20s %12s\n", "state", "now", "entered", "left",
+		   "at_load");
 	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
 		s = seqstate_state_order[i];
-		seq_printf(seq, "%-12s %12lld %20llu\n", seqstate_state_name(s), snap->now[s],
-			   snap->entered[s]);
+		seq_printf(seq, "%-12s %12lld %20llu %20llu %12lld\n", seqstate_state_name(s),
+			   snap->now[s], snap->entered[s], snap->left[s], snap->at_load[s]);
 	}
 	seq_printf(seq, "%-12s %12lld\n", "(half-open)", snap->halfopen);
 	kfree(snap);
@@ -193,6 +194,13 @@ static int seqstate_metrics_show(struct seq_file *seq, void *v)
 		to = seqstate_state_order[i];
 		seq_printf(seq, "seqstate_tcp_state_entered_total{state=\"%s\"} %llu\n",
 			   seqstate_state_name(to), snap->entered[to]);
+	}
+	seq_puts(seq, "# HELP seqstate_tcp_state_left_total Sockets that left each state (CLOSE: never counted).\n"
+		      "# TYPE seqstate_tcp_state_left_total counter\n");
+	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
+		from = seqstate_state_order[i];
+		seq_printf(seq, "seqstate_tcp_state_left_total{state=\"%s\"} %llu\n",
+			   seqstate_state_name(from), snap->left[from]);
 	}
 	seq_puts(seq, "# HELP seqstate_tcp_transitions_total State changes of TCP sockets.\n"
 		      "# TYPE seqstate_tcp_transitions_total counter\n");

@@ -10,7 +10,8 @@
 #               ("full" rows, or every row with SEQSTATE_FULL=1) or the smoke test; the
 #               KUnit kernel runs the KUnit suites, the whole integration suite and kmemleak
 #
-# KERNELS="bookworm trixie/rt-amd64 kunit" narrows the kernels; TESTS="lifecycle" the tests.
+# KERNELS="bookworm trixie/rt-amd64 kunit" narrows the kernels; TESTS="lifecycle" the tests;
+# SEQSTATE_STRESS_ENV sizes the stress tests (make stress: the full sizes of the README).
 # Results: out/check/results; failed runs keep their logs under out/check/.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -62,7 +63,7 @@ for suite in $(matrix_rows | awk '{ print $1 }' | uniq); do
 	fi
 	first=$(awk 'NR == 1 { print $2 }' "$out/$suite.kernels")
 	step "$suite/build-W1-sparse" "$out/$suite-build.log" \
-		"$SEQSTATE_TOP/scripts/suite.sh" build "$suite" "$first" W=1 C=2
+		"$SEQSTATE_TOP/scripts/suite.sh" build "$suite" "$first" W=1 C=2 SEQSTATE_BENCH=m
 	"$SEQSTATE_TOP/scripts/suite.sh" dkms "$suite" "$out/dkms" \
 		$(awk '{ print $2 }' "$out/$suite.kernels") >"$out/$suite-dkms.log" 2>&1
 	[ -n "$accel" ] ||
@@ -76,7 +77,8 @@ for suite in $(matrix_rows | awk '{ print $1 }' | uniq); do
 		mode=$(matrix_rows | awk -v s="$suite" -v f="$flavour" '$1 == s && $2 == f { print $3 }')
 		tests=$smoke_tests
 		[ "$mode" = full ] || [ -n "${SEQSTATE_FULL:-}" ] && tests=$full_tests
-		SEQSTATE_ACCEL=$accel "$SEQSTATE_TOP/scripts/vm.sh" "$kver" \
+		SEQSTATE_GUEST_ENV=${SEQSTATE_STRESS_ENV:-} SEQSTATE_ACCEL=$accel \
+			SEQSTATE_VM_TIMEOUT=${SEQSTATE_STOCK_TIMEOUT:-600} "$SEQSTATE_TOP/scripts/vm.sh" "$kver" \
 			"$SEQSTATE_CACHE/kernels/$kver/vmlinuz" "$out/dkms/$kver" "$tests" "$out"
 	done <"$out/$suite.kernels"
 done
@@ -87,11 +89,13 @@ if wants_kunit; then
 		step kunit/build-W1-sparse "$out/kunit-build.log" \
 			make -C "$obj" M="$SEQSTATE_TOP" SEQSTATE_KUNIT=m W=1 C=2 modules
 		cp "$SEQSTATE_TOP"/module/seqstate.ko "$SEQSTATE_TOP"/kunit/seqstate_kunit.ko \
-			"$out/kunit-build/"
+			"$SEQSTATE_TOP"/kunit/seqstate_ksock.ko "$out/kunit-build/"
 		[ -n "$accel" ] || accel=$(probe_accel "$obj/arch/x86/boot/bzImage")
 		# KASAN, lockdep and kmemleak make this kernel some 50 times slower under TCG:
 		# fewer load/unload cycles under traffic there, and more time.
-		SEQSTATE_GUEST_ENV="SEQSTATE_CYCLES=1 SEQSTATE_SCALE=10" SEQSTATE_ACCEL=$accel SEQSTATE_VM_TIMEOUT=1500 "$SEQSTATE_TOP/scripts/vm.sh" \
+		SEQSTATE_GUEST_ENV="SEQSTATE_CYCLES=1 SEQSTATE_SCALE=10 ${SEQSTATE_STRESS_ENV:-}" \
+		SEQSTATE_ACCEL=$accel SEQSTATE_VM_TIMEOUT=${SEQSTATE_KUNIT_TIMEOUT:-1500} \
+			"$SEQSTATE_TOP/scripts/vm.sh" \
 			"kunit-$(basename "$obj")" "$obj/arch/x86/boot/bzImage" "$out/kunit-build" \
 			"kunit $full_tests kmemleak" "$out"
 	else

@@ -16,8 +16,10 @@ struct net;
 
 struct seqstate_snapshot {
 	u64 entered[SEQSTATE_NR_STATES];		/* since load */
+	u64 left[SEQSTATE_NR_STATES];			/* since load; never for CLOSE */
 	u64 transitions[SEQSTATE_NR_STATES][SEQSTATE_NR_STATES];	/* [from][to], since load */
 	s64 now[SEQSTATE_NR_STATES];		/* sockets in that state now, as ss counts */
+	s64 at_load[SEQSTATE_NR_STATES];	/* found by the walk at load */
 	s64 halfopen;					/* request socks, part of now[syn_recv] */
 };
 

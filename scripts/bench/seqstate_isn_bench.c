@@ -31,8 +31,8 @@ MODULE_PARM_DESC(result, "What the run measured (read-only)");
 #define BATCH 1000
 
 /* Every call gets another tuple: the ports walk through the batch. */
-static const struct in6_addr bench_l6 = { { { 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } } };
-static const struct in6_addr bench_r6 = { { { 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 } } };
+static const struct in6_addr bench_l6 = { { { 0xfd, [15] = 1 } } };
+static const struct in6_addr bench_r6 = { { { 0xfd, [15] = 2 } } };
 static const __be32 bench_l4 = cpu_to_be32(0x0a000001), bench_r4 = cpu_to_be32(0x0a000002);
 
 static u64 bench_kernel_v4(u32 n)

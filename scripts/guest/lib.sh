@@ -91,6 +91,54 @@ check_gauges() {
 		[ $i -lt 3 ] || { cat /proc/net/seqstate/verify; fail "$1: verify"; }
 	done
 	echo "pass: $1: verify"
+	check_integrity "$1"
+}
+
+# check_integrity WHAT: this namespace's books balance (module/counters.c). For every
+# state: the transitions into it add up to entered; for every state but close: the
+# transitions out of it add up to left (listen: less listen -> syn_recv, the accepted
+# children), and now = at_load + entered - left (syn_recv: less the half-open row). Read
+# between two identical readings of the states file: TIME-WAIT sockets expire on their own.
+check_integrity() {
+	local i=0 a b t errs
+	while :; do
+		a=$(cat /proc/net/seqstate/states)
+		t=$(cat /proc/net/seqstate/transitions)
+		b=$(cat /proc/net/seqstate/states)
+		[ "$a" != "$b" ] || break
+		i=$((i + 1))
+		[ $i -lt 10 ] || fail "$1: the counters never held still"
+	done
+	errs=$(printf '%s\n--\n%s\n' "$a" "$t" | awk '
+		$0 == "--" { tr = 1; next }
+		!tr && $1 == "(half-open)" { half = $2; next }
+		!tr && $1 != "state" { st[++n] = $1; now[$1] = $2; ent[$1] = $3; lft[$1] = $4
+				       load[$1] = $5; next }
+		tr && $1 != "from" { into[$2] += $3; outof[$1] += $3
+				     if ($1 == "listen" && $2 == "syn_recv") child = $3 }
+		END {
+			for (i = 1; i <= n; i++) {
+				s = st[i]
+				if (into[s] + 0 != ent[s])
+					printf "%s: transitions in %d, entered %d; ", s, into[s], ent[s]
+				if (s == "close") {
+					if (lft[s] != 0 || now[s] != 0)
+						printf "close: left %d, now %d; ", lft[s], now[s]
+					continue
+				}
+				o = outof[s] - (s == "listen" ? child : 0)
+				if (o != lft[s])
+					printf "%s: transitions out %d, left %d; ", s, o, lft[s]
+				g = now[s] - (s == "syn_recv" ? half : 0)
+				if (g != load[s] + ent[s] - lft[s])
+					printf "%s: now %d != at_load %d + entered %d - left %d; ",
+					       s, g, load[s], ent[s], lft[s]
+			}
+			if (n != 11)
+				printf "%d states in the states file; ", n
+		}')
+	[ -z "$errs" ] || { echo "$a"; echo "$t"; fail "$1: counters do not balance: $errs"; }
+	echo "pass: $1: counters balance"
 }
 
 # wait_ready FILE PID: until seqload hold (PID) has made its sockets, or died.

@@ -10,9 +10,11 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -92,6 +94,18 @@ static const char usage_text[] =
 "      (CLOSING) and all 2N sockets end in TIME-WAIT (timeout 30s); needs\n"
 "      CAP_NET_ADMIN, run it in a netns of its own (unshare -n, lo up); print:\n"
 "      simclose pairs=N seen_closing=M (M: sockets seen in CLOSING)\n"
+"  badwrites -n N -k KIND FILE\n"
+"      N malformed writes to FILE, each in one write(2) at offset 0: empty,\n"
+"      oversized (up to 3 pages), partial, binary, signs, overflow,\n"
+"      whitespace forms, valid values with junk. KIND (key, bool, uint,\n"
+"      query) adds malformed forms of that file's format. Every write must\n"
+"      fail with EINVAL (E2BIG allowed for oversized ones; an empty write\n"
+"      must return 0); prints: badwrites n=N EINVAL=A E2BIG=B empty=C\n"
+"  try read|write FILE [DATA]\n"
+"      open FILE and read it, or write DATA in one write(2); print \"ok\" or\n"
+"      the errno's name (EACCES, ...), exit 0 either way\n"
+"  asuser UID CMD [ARGS...]\n"
+"      run CMD with user and group UID, no supplementary groups\n"
 "IPv6 endpoints print as [ADDR]:PORT. Exit: 0 ok, 1 failure, 2 usage.\n";
 
 enum { H_LISTEN, H_EST, H_CW, H_FW2, H_TW, H_SYNSENT, H_NR };
@@ -106,7 +120,7 @@ static struct options {
 	long hold[H_NR];
 	int family;
 	bool rst;
-	const char *addr, *src, *ifname, *ready_file;
+	const char *addr, *src, *ifname, *ready_file, *kind;
 	char **args;	/* readfile, time: the arguments after the options */
 	int nargs;
 } opt = { .n = -1, .t = -1, .port = -1, .seconds = -1, .family = AF_INET };
@@ -142,6 +156,7 @@ static const struct { int c; long *v; long min, max; } num_opts[] = {
 
 static const struct { int c; const char **v; } str_opts[] = {
 	{ 'a', &opt.addr }, { 's', &opt.src }, { 'i', &opt.ifname }, { O_READY, &opt.ready_file },
+	{ 'k', &opt.kind },
 };
 
 static const char *const tcp_names[] = {
@@ -1163,6 +1178,222 @@ static int cmd_simclose(void)
 	return 0;
 }
 
+/* ---- badwrites, try, asuser ---- */
+
+/* A fixed xorshift: every run writes the same inputs. */
+static uint64_t bad_rng = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rnd(uint64_t n)
+{
+	bad_rng ^= bad_rng << 13;
+	bad_rng ^= bad_rng >> 7;
+	bad_rng ^= bad_rng << 17;
+	return bad_rng % n;
+}
+
+static const char *const bad_common[] = {
+	"\n", " ", "\t", "\r\n", " \n", "\n\n", "\0", "\0\n", "-", "+", "-1", "+1", "-0", "+0",
+	"--1", "4294967296", "18446744073709551616", "99999999999999999999999", "0x1", "1e3",
+	"1.5", "abc", "1x", "x1", "1 ", " 1", "1\n\n", "1\t", "1\r", "\x01", "\xff", "1 1",
+	"0 0", "nan", "inf", "%s%n", "\\", "'", "\"", "*", "true", "false", "yes", "no", "y",
+	"Y", "n", "N", "on", "off", "-2147483649",
+};
+
+/* Malformed forms of each file's format. */
+static const char *const bad_bool[] = {
+	"1\n\n", "0\n\n", "1 ", "0 ", " 0", "1\r\n", "0x0", "01\n", "10\n", "1,", "o", "O",
+	"2", "10", "01", "00", "11",
+};
+
+static const char *const bad_uint[] = {
+	"60 ", " 60", "+60", "-60", "60s", "6 0", "0x3c", "060x", "4294967295999", "60\n\n",
+	"60.0", "1e1",
+};
+
+static const char *const bad_query[] = {
+	"127.0.0.1 80 127.0.0.2", "127.0.0.1 80 127.0.0.2 80 9", "127.0.0.1 -1 127.0.0.2 80",
+	"127.0.0.1 65536 127.0.0.2 80", "127.0.0.1 80 127.0.0.2 70000", "127.0.0.1 80 ::1 80",
+	"::1 80 127.0.0.1 80", "127.0.0.256 80 127.0.0.2 80", "127.0.0.1 80 127.0.0.2 +80",
+	"127.0.0.1 0x50 127.0.0.2 80", "::g 80 ::1 80", "127.0.0.1  80 127.0.0.2 80 x",
+	"1.2.3 80 1.2.3.4 80", "127.0.0.1:80 127.0.0.2:80",
+};
+
+static const char hexdigits[] = "0123456789abcdefABCDEF";
+
+/* Fill @buf with one malformed input (no more than @max bytes); return its length. */
+static size_t bad_input(char *buf, size_t max, const char *kind, long i)
+{
+	static const char junk[] = "gGxz -+.\n\t\r\x01\xff";
+	size_t len, j;
+
+	switch (i % 8) {
+	case 0: {	/* a fixed form, common or of this format */
+		const char *const *set = bad_common;
+		size_t n = ARRAY_SIZE(bad_common);
+
+		if (!strcmp(kind, "bool") && rnd(2)) {
+			set = bad_bool;
+			n = ARRAY_SIZE(bad_bool);
+		} else if (!strcmp(kind, "uint") && rnd(2)) {
+			set = bad_uint;
+			n = ARRAY_SIZE(bad_uint);
+		} else if (!strcmp(kind, "query") && rnd(2)) {
+			set = bad_query;
+			n = ARRAY_SIZE(bad_query);
+		}
+		j = rnd(n);
+		/* "\0" forms: their length is what sizeof-less strlen cannot see */
+		len = strlen(set[j]);
+		if (!len)
+			len = set[j][1] == '\n' ? 2 : 1;
+		memcpy(buf, set[j], len);
+		return len;
+	}
+	case 1:		/* oversized: more than a page, up to three */
+		len = 4097 + rnd(2 * 4096);
+		memset(buf, "1a0 "[rnd(4)], len);
+		return len;
+	case 2:		/* binary */
+		len = 1 + rnd(64);
+		for (j = 0; j < len; j++)
+			buf[j] = (char)rnd(256);
+		buf[rnd(len)] = (char)(0x80 | rnd(128));	/* never well-formed by chance */
+		return len;
+	case 3:		/* hex digits, of a wrong length: 1..31 or 33..64 */
+		len = 1 + rnd(63);
+		if (len >= 32)
+			len++;
+		for (j = 0; j < len; j++)
+			buf[j] = hexdigits[rnd(sizeof(hexdigits) - 1)];
+		if (len == 1 && (buf[0] == '0' || buf[0] == '1'))
+			buf[0] = 'f';
+		/* a uint file takes a short string of decimal digits: keep a letter in it */
+		buf[rnd(len)] = 'a' + rnd(6);
+		return len;
+	case 4:		/* 32 hex digits with one junk byte in them, or after them */
+		for (j = 0; j < 32; j++)
+			buf[j] = hexdigits[rnd(sizeof(hexdigits) - 1)];
+		j = rnd(33);
+		buf[j] = junk[rnd(sizeof(junk) - 1)];
+		len = j == 32 ? 33 : 32;
+		if (j == 32 && buf[32] == '\n') {	/* one newline is allowed: two are not */
+			buf[33] = '\n';
+			len = 34;
+		}
+		if (j < 32 && buf[j] == '\n' && j == 31)	/* nor is a short key + newline */
+			buf[j] = 'x';
+		return len;
+	case 5:		/* a sign, then digits */
+		len = 1 + rnd(20);
+		buf[0] = "+-"[rnd(2)];
+		for (j = 1; j < len; j++)
+			buf[j] = '0' + rnd(10);
+		if (len == 1)
+			buf[len++] = '1';
+		return len;
+	case 6:		/* overflow: 11..40 digits */
+		len = 11 + rnd(30);
+		if (len == 32)		/* 32 digits are a key */
+			len = 31;
+		buf[0] = '1' + rnd(9);
+		for (j = 1; j < len; j++)
+			buf[j] = '0' + rnd(10);
+		return len;
+	default:	/* whitespace around a valid-looking value */
+		len = snprintf(buf, max, "%s%s%s", rnd(2) ? " " : "\t",
+			       !strcmp(kind, "query") ? "127.0.0.1 80 127.0.0.2 80" :
+			       !strcmp(kind, "key") ? "000102030405060708090a0b0c0d0e0f" : "1",
+			       rnd(2) ? "\n" : " \n");
+		return len;
+	}
+}
+
+static const char *errname(int err)
+{
+	const char *name = strerrorname_np(err);
+
+	return name ? name : "E?";
+}
+
+static int cmd_badwrites(void)
+{
+	static char buf[3 * 4096 + 64];
+	long i, einval = 0, e2big = 0, empty = 0;
+	ssize_t r;
+	size_t len;
+	int fd;
+
+	if (opt.n < 0 || !opt.kind || opt.nargs != 1)
+		usage_err("badwrites: -n N, -k KIND and one FILE are required");
+	fd = open(opt.args[0], O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("badwrites: %s: %s", opt.args[0], strerror(errno));
+	for (i = 0; i < opt.n; i++) {
+		/* every 1000th is empty: the VFS takes it without asking the file */
+		len = i % 1000 == 999 ? 0 : bad_input(buf, sizeof(buf), opt.kind, i);
+		r = pwrite(fd, buf, len, 0);
+		if (!len && !r) {
+			empty++;
+		} else if (r < 0 && errno == EINVAL) {
+			einval++;
+		} else if (r < 0 && errno == E2BIG && len > 4096) {
+			e2big++;
+		} else {
+			fprintf(stderr, "seqload: badwrites: write %ld (%zu bytes) gave %s: ", i,
+				len, r < 0 ? errname(errno) : "success");
+			for (size_t j = 0; j < len && j < 80; j++)
+				fprintf(stderr, isprint((unsigned char)buf[j]) ? "%c" : "\\x%02x",
+					(unsigned char)buf[j]);
+			fputc('\n', stderr);
+			return 1;
+		}
+	}
+	close(fd);
+	printf("badwrites n=%ld EINVAL=%ld E2BIG=%ld empty=%ld\n", opt.n, einval, e2big, empty);
+	return 0;
+}
+
+static int cmd_try(void)
+{
+	static char buf[65536];
+	bool wr;
+	int fd;
+
+	if (opt.nargs < 2 || opt.nargs > 3 ||
+	    (strcmp(opt.args[0], "read") && strcmp(opt.args[0], "write")))
+		usage_err("try: read|write FILE [DATA]");
+	wr = !strcmp(opt.args[0], "write");
+	fd = open(opt.args[1], (wr ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+	if (fd >= 0) {
+		const char *data = opt.nargs == 3 ? opt.args[2] : "";
+
+		if ((wr ? write(fd, data, strlen(data)) : read(fd, buf, sizeof(buf))) < 0) {
+			int err = errno;
+
+			close(fd);
+			fd = -1;
+			errno = err;
+		} else {
+			close(fd);
+		}
+	}
+	puts(fd >= 0 ? "ok" : errname(errno));
+	return 0;
+}
+
+static int cmd_asuser(void)
+{
+	long uid;
+
+	if (opt.nargs < 2)
+		usage_err("asuser: UID CMD [ARGS...]");
+	uid = num(opt.args[0], 1, 65535, "UID");
+	if (setgroups(0, NULL) || setgid(uid) || setuid(uid))
+		die("asuser: %s", strerror(errno));
+	execvp(opt.args[1], opt.args + 1);
+	die("asuser: %s: %s", opt.args[1], strerror(errno));
+}
+
 /* ---- main ---- */
 
 static void set_opt(int c, const char *name)
@@ -1222,6 +1453,9 @@ static const struct command {
 	/* "+": stop at CMD even without "--", its options are not ours */
 	{ "time",	"+n:",		cmd_time,	true },
 	{ "simclose",	"n:6",		cmd_simclose,	false },
+	{ "badwrites",	"n:k:",		cmd_badwrites,	true },
+	{ "try",	"+",		cmd_try,	true },
+	{ "asuser",	"+",		cmd_asuser,	true },
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parsers for what root writes to seqstate's files (module/parse.h). Whatever they reject
+ * changes nothing: callers parse before they take a lock or touch any state.
+ */
+#include <linux/ctype.h>
+#include <linux/export.h>
+#include <linux/inet.h>
+#include <linux/kernel.h>
+#include <linux/socket.h>
+#include <linux/string.h>
+#include "parse.h"
+
+/* @len without the one newline that may end the input. */
+static size_t seqstate_strip_newline(const char *buf, size_t len)
+{
+	return len && buf[len - 1] == '\n' ? len - 1 : len;
+}
+
+static int seqstate_parse_digits(const char *s, size_t len, unsigned int max,
+				 unsigned int *val)
+{
+	char digits[11];	/* UINT_MAX has 10 */
+	unsigned int v;
+	size_t i;
+
+	if (!len || len >= sizeof(digits))
+		return -EINVAL;
+	for (i = 0; i < len; i++)
+		if (!isdigit(s[i]))
+			return -EINVAL;
+	if (s[0] == '0' && len > 1)	/* one way to write each number */
+		return -EINVAL;
+	memcpy(digits, s, len);
+	digits[len] = '\0';
+	if (kstrtouint(digits, 10, &v) || v > max)
+		return -EINVAL;
+	*val = v;
+	return 0;
+}
+
+int seqstate_parse_uint(const char *buf, size_t len, unsigned int max, unsigned int *val)
+{
+	return seqstate_parse_digits(buf, seqstate_strip_newline(buf, len), max, val);
+}
+EXPORT_SYMBOL_GPL(seqstate_parse_uint);	/* for the KUnit suites */
+
+/* One address, the whole of s[0..len): 4 or 6 by its form, else 0. */
+static int seqstate_parse_addr(const char *s, size_t len, struct in6_addr *a)
+{
+	const char *end;
+
+	memset(a, 0, sizeof(*a));
+	if (in4_pton(s, len, (u8 *)&a->s6_addr32[0], -1, &end) && end == s + len)
+		return AF_INET;
+	if (in6_pton(s, len, a->s6_addr, -1, &end) && end == s + len)
+		return AF_INET6;
+	return 0;
+}
+
+int seqstate_parse_tuple(const char *buf, size_t len, struct seqstate_tuple *t)
+{
+	const char *field[4], *p = buf, *sp;
+	size_t flen[4];
+	unsigned int port;
+	int i, lfam, rfam;
+
+	len = seqstate_strip_newline(buf, len);
+	/* Four fields, split at single spaces. */
+	for (i = 0; i < 4; i++) {
+		sp = memchr(p, ' ', buf + len - p);
+		if (i < 3 ? !sp : !!sp)
+			return -EINVAL;
+		field[i] = p;
+		flen[i] = (sp ?: buf + len) - p;
+		if (!flen[i])
+			return -EINVAL;
+		if (sp)
+			p = sp + 1;
+	}
+	lfam = seqstate_parse_addr(field[0], flen[0], &t->laddr);
+	rfam = seqstate_parse_addr(field[2], flen[2], &t->raddr);
+	if (!lfam || lfam != rfam)
+		return -EINVAL;
+	t->family = lfam;
+	if (seqstate_parse_digits(field[1], flen[1], U16_MAX, &port))
+		return -EINVAL;
+	t->lport = htons(port);
+	if (seqstate_parse_digits(field[3], flen[3], U16_MAX, &port))
+		return -EINVAL;
+	t->rport = htons(port);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(seqstate_parse_tuple);

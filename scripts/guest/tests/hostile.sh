@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: GPL-2.0
+# Hostile input and permissions. Every writable file takes malformed writes (seqload
+# badwrites: empty, oversized, partial, binary, signs, overflow, whitespace forms) and
+# answers each with EINVAL (E2BIG where sysfs refuses more than a page; an empty write is
+# 0, the VFS never asks the module), nothing changes, and the console is not flooded.
+# Nobody but root writes anything, nobody reads the key, and an unprivileged user
+# namespace changes nothing host-wide.
+# Size: SEQSTATE_STRESS_WRITES per file (default 1000; make stress: 10000).
+. /seqstate/lib.sh
+
+# In a namespace of its own: its counters must not move.
+if [ "${1:-}" != netns ]; then
+	exec unshare -n sh -e /seqstate/tests/hostile.sh netns
+fi
+ip link set lo up
+
+writes=${SEQSTATE_STRESS_WRITES:-1000}
+isn=/sys/kernel/seqstate/isn
+guard=/sys/module/seqstate/parameters/rekey_guard_s
+load_seqstate
+seqload churn -n 5 -r >/dev/null	# counters to keep, and no TIME-WAIT to expire
+echo "127.0.0.1 80 127.0.0.2 81" >$isn/query
+query=$(cat $isn/query)
+
+state() {	# everything a write could change
+	echo "epoch=$(cat $isn/key_epoch) active=$(cat $isn/active) guard=$(cat $guard)"
+	echo "issued=$(cat $isn/issued_v4)/$(cat $isn/issued_v6) query=$(cat $isn/query)"
+	cat /proc/net/seqstate/states /proc/net/seqstate/transitions
+}
+
+# The module's messages so far: every one has the "seqstate: " prefix.
+messages() {
+	dmesg | grep -c 'seqstate: ' || true
+}
+
+for active in 0 1; do
+	echo $active >$isn/active
+	before=$(state)
+	msgs=$(messages)
+	start=$(date +%s)
+	for f in "$isn/key key" "$isn/rekey bool" "$isn/active bool" "$isn/query query" \
+		 "$guard uint"; do
+		set -- $f
+		out=$(seqload badwrites -n "$writes" -k "$2" "$1") || fail "badwrites $1"
+		echo "pass: $1: $out"
+	done
+	assert_eq "everything a write could change, after $((5 * writes)) bad writes (active=$active)" \
+		"$before" "$(state)"
+	# printk_ratelimited: at most 10 lines per call site per 5 s, and a "callbacks
+	# suppressed" line; five call sites.
+	elapsed=$(($(date +%s) - start))
+	bound=$((5 * 11 * (elapsed / 5 + 2)))
+	new=$(($(messages) - msgs))
+	[ "$new" -le "$bound" ] || fail "$new console lines for $((5 * writes)) bad writes in ${elapsed}s"
+	echo "pass: $new console lines for $((5 * writes)) bad writes in ${elapsed}s (at most $bound)"
+done
+echo 0 >$isn/active
+
+# The same key gives the same F: the bad writes did not touch it.
+echo "127.0.0.1 80 127.0.0.2 81" >$isn/query
+assert_eq "F of a tuple after the bad writes" "$(echo "$query" | sed 's/.* f=\([0-9]*\).*/\1/')" \
+	"$(sed 's/.* f=\([0-9]*\).*/\1/' $isn/query)"
+
+# Well-formed writes still work: the bad ones broke nothing.
+echo 0 >$guard
+echo 000102030405060708090a0b0c0d0e0f >$isn/key
+echo 1 >$isn/rekey
+assert_eq "key_epoch after two good key changes" 2 "$(cat $isn/key_epoch)"
+echo 60 >$guard
+
+# Permissions: the least that works.
+mode() {
+	ls -l "$1" | cut -c1-10
+}
+assert_eq "mode of isn/key" "--w-------" "$(mode $isn/key)"
+assert_eq "mode of isn/rekey" "--w-------" "$(mode $isn/rekey)"
+assert_eq "mode of isn/query" "-rw-------" "$(mode $isn/query)"
+assert_eq "mode of isn/active" "-rw-r--r--" "$(mode $isn/active)"
+assert_eq "root reads the key" EACCES "$(seqload try read $isn/key)"
+assert_eq "root reads rekey" EACCES "$(seqload try read $isn/rekey)"
+
+files=$(find /proc/net/seqstate /sys/kernel/seqstate /sys/module/seqstate/parameters -type f)
+for f in $files; do
+	# nobody (65534) writes nothing
+	assert_eq "nobody writes $f" EACCES "$(seqload asuser 65534 seqload try write "$f" 1)"
+	case $(mode "$f") in
+	???????r??) r=ok ;;
+	*) r=EACCES ;;
+	esac
+	assert_eq "nobody reads $f" $r "$(seqload asuser 65534 seqload try read "$f")"
+	# root cannot write what has no writer
+	case $(mode "$f") in
+	*w*) ;;
+	*) [ "$(seqload try write "$f" 1)" != ok ] || fail "root wrote read-only $f" ;;
+	esac
+done
+
+# An unprivileged user namespace (root in it, nobody outside) changes nothing host-wide.
+[ ! -e /proc/sys/kernel/unprivileged_userns_clone ] ||
+	echo 1 >/proc/sys/kernel/unprivileged_userns_clone
+before=$(state)
+for f in $isn/key $isn/rekey $isn/active $isn/query $guard; do
+	assert_eq "root of an unprivileged user namespace writes $f" EACCES \
+		"$(seqload asuser 65534 unshare -r -n seqload try write "$f" 1)"
+done
+assert_eq "root of an unprivileged user namespace reads the key" EACCES \
+	"$(seqload asuser 65534 unshare -r -n seqload try read $isn/key)"
+assert_eq "its own namespace's states, empty" 0 \
+	"$(seqload asuser 65534 unshare -r -n sh -c '. /seqstate/lib.sh; now established')"
+assert_eq "everything, after the user namespace's writes" "$before" "$(state)"
+unload_seqstate

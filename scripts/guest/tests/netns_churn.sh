@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+# Reliability: network namespaces created and destroyed, four at a time, with traffic in
+# them while the module is loaded (each dies with TIME-WAIT sockets still in it); then
+# the module unloaded while namespaces with sockets exist, and loaded again: it counts
+# theirs from the tables. No namespace's counters outlive it.
+# Size: SEQSTATE_STRESS_NETNS (default 20; make stress: 200).
+. /seqstate/lib.sh
+
+n=${SEQSTATE_STRESS_NETNS:-20}
+load_seqstate
+mem=$(cat /sys/kernel/seqstate/memory_bytes)
+host_est=$(cat /sys/kernel/seqstate/states/established/entered)
+
+i=0
+pids=
+while [ $i -lt "$n" ]; do
+	unshare -n sh -ec '. /seqstate/lib.sh
+		ip link set lo up
+		seqload churn -n 25 -t 2 >/dev/null
+		[ "$(entered established)" = 50 ] || fail "namespace: established entered $(entered established)"
+		check_integrity "namespace"' >/tmp/netns.$i 2>&1 &
+	pids="$pids $!"
+	i=$((i + 1))
+	if [ $((i % 4)) = 0 ] || [ $i = "$n" ]; then
+		for p in $pids; do
+			wait "$p" || { cat /tmp/netns.*; fail "a namespace's traffic failed"; }
+		done
+		pids=
+	fi
+done
+assert_eq "host-wide established entries after $n namespaces" $((host_est + 50 * n)) \
+	"$(cat /sys/kernel/seqstate/states/established/entered)"
+# Namespaces are torn down by a workqueue: wait until the last one's counters are gone.
+i=0
+until [ "$(cat /sys/kernel/seqstate/memory_bytes)" = "$mem" ]; do
+	i=$((i + 1))
+	[ $i -lt 600 ] || fail "memory_bytes stays at $(cat /sys/kernel/seqstate/memory_bytes), not $mem"
+	sleep 0.5
+done
+echo "pass: $n namespaces came and went; memory_bytes back to $mem"
+
+# Namespaces that outlive a load: unload while they hold sockets, load again.
+for k in 1 2 3; do
+	unshare -n sh -c "ip link set lo up; exec seqload hold --listen $k --established $k \
+		--close-wait $k --time-wait $k --ready-file /tmp/ns$k" >/dev/null 2>&1 &
+	eval "holder$k=\$!"
+	wait_ready /tmp/ns$k "$(eval echo \$holder$k)"
+done
+unload_seqstate
+load_seqstate
+for k in 1 2 3; do
+	nsenter -n -t "$(eval echo \$holder$k)" sh -ec '. /seqstate/lib.sh
+		assert_eq "namespace '$k': established now" $((2 * '$k')) "$(now established)"
+		check_gauges "namespace '$k', loaded after it was made"'
+done
+# And they die while the module is loaded.
+kill "$holder1" "$holder2" "$holder3"
+wait
+unload_seqstate
+load_seqstate
+unload_seqstate
