@@ -210,11 +210,6 @@ void seqstate_isn_key_free(struct seqstate_isn_key *k)
 	kfree_sensitive(k);
 }
 
-void seqstate_isn_key_free_rcu(struct rcu_head *rcu)
-{
-	seqstate_isn_key_free(container_of(rcu, struct seqstate_isn_key, rcu));
-}
-
 /*
  * With seqstate_isn_lock held; @key NULL draws a random one. With isn_netns_keys the
  * change is the key of @net (the writer's namespace), else the host's.
@@ -242,8 +237,10 @@ static int seqstate_set_key(const struct net *net, const siphash_key_t *key, boo
 		}
 	} else {
 		old = rcu_replace_pointer(seqstate_key, k, lockdep_is_held(&seqstate_isn_lock));
-		if (old)
-			call_rcu(&old->rcu, seqstate_isn_key_free_rcu);
+		if (old) {
+			synchronize_rcu();	/* ISNs being made with it */
+			seqstate_isn_key_free(old);
+		}
 	}
 	if (!initial)
 		seqstate_key_epoch++;
@@ -646,6 +643,5 @@ void seqstate_isn_exit(void)
 	seqstate_isn_unhook();
 	mutex_unlock(&seqstate_isn_lock);
 	seqstate_free_filters();
-	rcu_barrier();		/* old keys */
 	kfree_sensitive(rcu_dereference_protected(seqstate_key, 1));
 }

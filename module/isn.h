@@ -7,15 +7,13 @@
 
 struct net;
 
-/* A key, replaced under RCU. */
+/* A key, replaced under RCU: writers wait for a grace period before freeing the old one. */
 struct seqstate_isn_key {
 	siphash_key_t key;
-	struct rcu_head rcu;
 };
 
 struct seqstate_isn_key *seqstate_isn_key_new(const siphash_key_t *key);
 void seqstate_isn_key_free(struct seqstate_isn_key *k);
-void seqstate_isn_key_free_rcu(struct rcu_head *rcu);
 bool seqstate_isn_netns_keys(void);
 
 int seqstate_isn_init(void);

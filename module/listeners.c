@@ -4,13 +4,15 @@
  * change state without any event) can be counted from each listener's own queue length:
  * reading costs O(listeners), whatever the number of sockets.
  *
- * Each entry holds a reference on its listener and is freed after an RCU grace period, so
- * readers under rcu_read_lock() can look at any listener they find on the list.
+ * Each entry holds a reference on its listener. Entries taken off the list (in any
+ * context) go to a graveyard, which a work item (the reaper) empties after an RCU grace
+ * period, so readers under rcu_read_lock() can look at any listener they find on the
+ * list. No RCU callback is involved: unloading never waits for other users' callbacks.
  *
  * A listener that closes with request socks in flight keeps them in the tables (ss shows
  * them) until their timers notice it is gone, seconds later; its queue length follows
  * them down. Such a listener stays on the list, marked closed, until its queue is empty:
- * a reaper looks once a second while there are any.
+ * the reaper looks once a second while there are any.
  */
 #include <linux/list.h>
 #include <linux/rculist.h>
@@ -26,11 +28,12 @@ struct seqstate_listener {
 	struct list_head node;
 	struct sock *sk;
 	bool closed;		/* left LISTEN with request socks still queued */
-	struct rcu_head rcu;
+	struct list_head dead;	/* on seqstate_graveyard */
 };
 
 static LIST_HEAD(seqstate_listeners);
-static DEFINE_SPINLOCK(seqstate_listeners_lock);
+static LIST_HEAD(seqstate_graveyard);
+static DEFINE_SPINLOCK(seqstate_listeners_lock);	/* both lists */
 
 static void seqstate_listeners_reap(struct work_struct *work);
 static DECLARE_DELAYED_WORK(seqstate_reaper, seqstate_listeners_reap);
@@ -45,13 +48,16 @@ static struct seqstate_listener *seqstate_listener_find(const struct sock *sk)
 	return NULL;
 }
 
-static void seqstate_listener_free(struct rcu_head *rcu)
+/* After an RCU grace period since they left the list. */
+static void seqstate_listeners_free(struct list_head *dead)
 {
-	struct seqstate_listener *l = container_of(rcu, struct seqstate_listener, rcu);
+	struct seqstate_listener *l, *tmp;
 
-	sock_put(l->sk);
-	kfree(l);
-	seqstate_memory_add(-(long)sizeof(*l));
+	list_for_each_entry_safe(l, tmp, dead, dead) {
+		sock_put(l->sk);
+		kfree(l);
+		seqstate_memory_add(-(long)sizeof(*l));
+	}
 }
 
 /* From the tracepoint (atomic) or the table walk at load; a listener is added once. */
@@ -82,33 +88,39 @@ void seqstate_listener_add(struct sock *sk)
 static void seqstate_listener_unlink(struct seqstate_listener *l)
 {
 	list_del_rcu(&l->node);
-	call_rcu(&l->rcu, seqstate_listener_free);
+	list_add(&l->dead, &seqstate_graveyard);
 }
 
 /* @sk left LISTEN. */
 void seqstate_listener_del(const struct sock *sk)
 {
 	struct seqstate_listener *l;
-	bool reap = false;
+	bool closed = false;
 
 	spin_lock_bh(&seqstate_listeners_lock);
 	l = seqstate_listener_find(sk);
 	if (l && inet_csk_reqsk_queue_len(sk)) {
 		l->closed = true;
-		reap = true;
+		closed = true;
 	} else if (l) {
 		seqstate_listener_unlink(l);
 	}
 	spin_unlock_bh(&seqstate_listeners_lock);
-	if (reap)
+	if (closed)
 		schedule_delayed_work(&seqstate_reaper, HZ);
+	else if (l)
+		mod_delayed_work(system_wq, &seqstate_reaper, 0);
 }
 
-/* Drop the closed listeners whose request socks are all gone; look again in a second. */
+/*
+ * Unlink the closed listeners whose request socks are all gone, and free what is in the
+ * graveyard; look again in a second while closed listeners wait for their queues.
+ */
 static void seqstate_listeners_reap(struct work_struct *work)
 {
 	struct seqstate_listener *l, *tmp;
 	bool again = false;
+	LIST_HEAD(dead);
 
 	spin_lock_bh(&seqstate_listeners_lock);
 	list_for_each_entry_safe(l, tmp, &seqstate_listeners, node) {
@@ -119,7 +131,12 @@ static void seqstate_listeners_reap(struct work_struct *work)
 		else
 			seqstate_listener_unlink(l);
 	}
+	list_splice_init(&seqstate_graveyard, &dead);
 	spin_unlock_bh(&seqstate_listeners_lock);
+	if (!list_empty(&dead)) {
+		synchronize_rcu();
+		seqstate_listeners_free(&dead);
+	}
 	if (again)
 		schedule_delayed_work(&seqstate_reaper, HZ);
 }
@@ -138,14 +155,18 @@ s64 seqstate_listeners_halfopen(const struct net *net)
 	return n;
 }
 
-/* Once nothing adds any more; the caller waits for the RCU callbacks (rcu_barrier()). */
+/* Once nothing adds or removes any more (the probe is gone). */
 void seqstate_listeners_exit(void)
 {
 	struct seqstate_listener *l, *tmp;
+	LIST_HEAD(dead);
 
 	cancel_delayed_work_sync(&seqstate_reaper);
 	spin_lock_bh(&seqstate_listeners_lock);
 	list_for_each_entry_safe(l, tmp, &seqstate_listeners, node)
 		seqstate_listener_unlink(l);
+	list_splice_init(&seqstate_graveyard, &dead);
 	spin_unlock_bh(&seqstate_listeners_lock);
+	synchronize_rcu();
+	seqstate_listeners_free(&dead);
 }

@@ -61,7 +61,7 @@ static void __exit seqstate_exit(void)
 	seqstate_listeners_exit();
 	seqstate_sysfs_exit();
 	seqstate_isn_exit();
-	seqstate_netns_exit();	/* waits for the listeners' RCU callbacks too */
+	seqstate_netns_exit();
 	pr_info("unloaded\n");
 }
 

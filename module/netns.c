@@ -31,12 +31,13 @@ struct seqstate_net_counters {
 	struct seqstate_counters __percpu *pcpu;
 	atomic64_t drift;		/* differences verify found */
 	struct seqstate_isn_key __rcu *isn_key;	/* with isn_netns_keys */
-	struct rcu_head rcu;
+	struct list_head dead;		/* unlinked, on seqstate_nets_dead until freed */
 };
 
 #define SEQSTATE_NET_HASH_BITS	8
 static struct hlist_head seqstate_nets[1 << SEQSTATE_NET_HASH_BITS];
 static DEFINE_SPINLOCK(seqstate_nets_lock);
+static LIST_HEAD(seqstate_nets_dead);
 static struct seqstate_counters __percpu *seqstate_host;
 
 /* Caller holds rcu_read_lock() or rcu_read_lock_sched(). */
@@ -61,7 +62,7 @@ const siphash_key_t *seqstate_netns_isn_key(const struct net *net)
 	return k ? &k->key : NULL;
 }
 
-/* Give @net the key @k (which it then owns). */
+/* Give @net the key @k (which it then owns). Process context: waits for readers. */
 int seqstate_netns_set_isn_key(const struct net *net, struct seqstate_isn_key *k)
 {
 	struct seqstate_net_counters *nc;
@@ -74,8 +75,10 @@ int seqstate_netns_set_isn_key(const struct net *net, struct seqstate_isn_key *k
 	spin_unlock_bh(&seqstate_nets_lock);
 	if (!nc)
 		return -ENOENT;
-	if (old)
-		call_rcu(&old->rcu, seqstate_isn_key_free_rcu);
+	if (old) {
+		synchronize_rcu();
+		seqstate_isn_key_free(old);
+	}
 	return 0;
 }
 
@@ -354,32 +357,50 @@ err_free:
 	return -ENOMEM;
 }
 
-static void seqstate_net_counters_free(struct rcu_head *rcu)
-{
-	struct seqstate_net_counters *nc = container_of(rcu, struct seqstate_net_counters, rcu);
-
-	seqstate_isn_key_free(rcu_dereference_protected(nc->isn_key, 1));
-	seqstate_counters_free(nc->pcpu);
-	kfree(nc);
-	seqstate_memory_add(-(long)sizeof(*nc));
-}
-
-static void __net_exit seqstate_net_exit(struct net *net)
+/*
+ * A namespace goes in two steps: pre_exit unlinks its counters, the core waits for an RCU
+ * grace period (as it does between the two steps, for dying namespaces and for our
+ * unregistration alike), exit frees them. No RCU callback of ours can outlive the module.
+ */
+static void __net_exit seqstate_net_pre_exit(struct net *net)
 {
 	struct seqstate_net_counters *nc;
 
 	remove_proc_subtree("seqstate", net->proc_net);
 	spin_lock_bh(&seqstate_nets_lock);
 	nc = seqstate_net_counters(net);
-	if (nc)
+	if (nc) {
 		hlist_del_rcu(&nc->node);
+		list_add(&nc->dead, &seqstate_nets_dead);
+	}
 	spin_unlock_bh(&seqstate_nets_lock);
-	if (nc)
-		call_rcu(&nc->rcu, seqstate_net_counters_free);
+}
+
+static void __net_exit seqstate_net_exit(struct net *net)
+{
+	struct seqstate_net_counters *nc, *found = NULL;
+
+	spin_lock_bh(&seqstate_nets_lock);
+	list_for_each_entry(nc, &seqstate_nets_dead, dead) {
+		if (nc->net == net) {
+			list_del(&nc->dead);
+			found = nc;
+			break;
+		}
+	}
+	spin_unlock_bh(&seqstate_nets_lock);
+	nc = found;
+	if (!nc)
+		return;
+	seqstate_isn_key_free(rcu_dereference_protected(nc->isn_key, 1));
+	seqstate_counters_free(nc->pcpu);
+	kfree(nc);
+	seqstate_memory_add(-(long)sizeof(*nc));
 }
 
 static struct pernet_operations seqstate_net_ops = {
 	.init = seqstate_net_init,
+	.pre_exit = seqstate_net_pre_exit,
 	.exit = seqstate_net_exit,
 };
 
@@ -400,6 +421,5 @@ int seqstate_netns_init(void)
 void seqstate_netns_exit(void)
 {
 	unregister_pernet_subsys(&seqstate_net_ops);
-	rcu_barrier();		/* every seqstate_net_counters_free() has run */
 	seqstate_counters_free(seqstate_host);
 }

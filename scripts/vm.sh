@@ -59,7 +59,7 @@ boot() {
 	local accel=$1 t=$2
 	rm -f "$work/console.log" "$work/results.log"
 	timeout --foreground -k 5 "$t" qemu-system-x86_64 \
-		-accel "$accel" -M q35 -cpu max -smp 2 -m 1536 \
+		-accel "$accel" -M q35 -cpu max -smp ${SEQSTATE_SMP:-2} -m 1536 \
 		-no-reboot -nodefaults -nographic -monitor none \
 		-kernel "$vmlinuz" -initrd "$work/initramfs.gz" \
 		-append "console=ttyS0 panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1 ${SEQSTATE_APPEND:-}" \

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Hostile input and permissions. Every writable file takes malformed writes (seqload
 # badwrites: empty, oversized, partial, binary, signs, overflow, whitespace forms) and
-# answers each with EINVAL (E2BIG where sysfs refuses more than a page; an empty write is
-# 0, the VFS never asks the module), nothing changes, and the console is not flooded.
+# answers each with EINVAL (an empty write is 0: the VFS never asks the module), nothing
+# changes, and the console is not flooded.
 # Nobody but root writes anything, nobody reads the key, and an unprivileged user
 # namespace changes nothing host-wide.
 # Size: SEQSTATE_STRESS_WRITES per file (default 1000; make stress: 10000).
