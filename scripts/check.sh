@@ -92,8 +92,12 @@ if wants_kunit; then
 			"$SEQSTATE_TOP"/kunit/seqstate_ksock.ko "$out/kunit-build/"
 		[ -n "$accel" ] || accel=$(probe_accel "$obj/arch/x86/boot/bzImage")
 		# KASAN, lockdep and kmemleak make this kernel some 50 times slower under TCG:
-		# fewer load/unload cycles under traffic there, and more time.
-		SEQSTATE_GUEST_ENV="SEQSTATE_CYCLES=1 SEQSTATE_SCALE=10 ${SEQSTATE_STRESS_ENV:-}" \
+		# fewer load/unload cycles under traffic there, and more time. One churn thread
+		# per namespace: with one per vCPU, softirq work saturates the emulated CPUs and
+		# each unload waits minutes for RCU grace periods (the kernel's, in
+		# unregister_pernet_subsys()), as the stack dumps showed.
+		SEQSTATE_GUEST_ENV="SEQSTATE_CYCLES=1 SEQSTATE_SCALE=10 SEQSTATE_STRESS_CYCLES=3 \
+			${SEQSTATE_STRESS_ENV:-} SEQSTATE_STRESS_THREADS=1" \
 		SEQSTATE_ACCEL=$accel SEQSTATE_VM_TIMEOUT=${SEQSTATE_KUNIT_TIMEOUT:-1500} \
 			"$SEQSTATE_TOP/scripts/vm.sh" \
 			"kunit-$(basename "$obj")" "$obj/arch/x86/boot/bzImage" "$out/kunit-build" \
