@@ -170,6 +170,24 @@ static int seqstate_transitions_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/* One Prometheus metric family with a sample per state: @counts, or @gauges if given. */
+static void seqstate_metric_states(struct seq_file *seq, const char *name, const char *type,
+				   const char *help, const u64 *counts, const s64 *gauges)
+{
+	int i, s;
+
+	seq_printf(seq, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
+		s = seqstate_state_order[i];
+		if (gauges)
+			seq_printf(seq, "%s{state=\"%s\"} %lld\n", name, seqstate_state_name(s),
+				   gauges[s]);
+		else
+			seq_printf(seq, "%s{state=\"%s\"} %llu\n", name, seqstate_state_name(s),
+				   counts[s]);
+	}
+}
+
 /* Prometheus text exposition format, version 0.0.4. */
 static int seqstate_metrics_show(struct seq_file *seq, void *v)
 {
@@ -181,30 +199,17 @@ static int seqstate_metrics_show(struct seq_file *seq, void *v)
 
 	if (!snap)
 		return -ENOMEM;
-	seq_puts(seq, "# HELP seqstate_tcp_sockets TCP sockets in each state now, as ss counts them.\n"
-		      "# TYPE seqstate_tcp_sockets gauge\n");
-	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
-		from = seqstate_state_order[i];
-		seq_printf(seq, "seqstate_tcp_sockets{state=\"%s\"} %lld\n",
-			   seqstate_state_name(from), snap->now[from]);
-	}
+	seqstate_metric_states(seq, "seqstate_tcp_sockets", "gauge",
+			       "TCP sockets in each state now, as ss counts them.", NULL,
+			       snap->now);
 	seq_printf(seq, "# HELP seqstate_tcp_halfopen_sockets Half-open connections (request socks), part of syn_recv.\n"
 		   "# TYPE seqstate_tcp_halfopen_sockets gauge\n"
 		   "seqstate_tcp_halfopen_sockets %lld\n", snap->halfopen);
-	seq_puts(seq, "# HELP seqstate_tcp_state_entered_total Sockets that entered each state.\n"
-		      "# TYPE seqstate_tcp_state_entered_total counter\n");
-	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
-		to = seqstate_state_order[i];
-		seq_printf(seq, "seqstate_tcp_state_entered_total{state=\"%s\"} %llu\n",
-			   seqstate_state_name(to), snap->entered[to]);
-	}
-	seq_puts(seq, "# HELP seqstate_tcp_state_left_total Sockets that left each state (CLOSE: never counted).\n"
-		      "# TYPE seqstate_tcp_state_left_total counter\n");
-	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
-		from = seqstate_state_order[i];
-		seq_printf(seq, "seqstate_tcp_state_left_total{state=\"%s\"} %llu\n",
-			   seqstate_state_name(from), snap->left[from]);
-	}
+	seqstate_metric_states(seq, "seqstate_tcp_state_entered_total", "counter",
+			       "Sockets that entered each state.", snap->entered, NULL);
+	seqstate_metric_states(seq, "seqstate_tcp_state_left_total", "counter",
+			       "Sockets that left each state (CLOSE: never counted).", snap->left,
+			       NULL);
 	seq_puts(seq, "# HELP seqstate_tcp_transitions_total State changes of TCP sockets.\n"
 		      "# TYPE seqstate_tcp_transitions_total counter\n");
 	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
