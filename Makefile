@@ -40,7 +40,7 @@ check-full:
 
 # make check runs the same tests smaller (see README, "Reliability").
 stress:
-	KERNELS="kunit bookworm/rt-amd64 trixie/rt-amd64" TESTS="reload netns_churn hostile" \
+	KERNELS="$${KERNELS:-kunit bookworm/rt-amd64 trixie/rt-amd64}" TESTS="reload netns_churn hostile" \
 	SEQSTATE_STRESS_ENV="SEQSTATE_STRESS_CYCLES=100 SEQSTATE_STRESS_NETNS=200 SEQSTATE_STRESS_WRITES=10000 SEQSTATE_STUCK_AFTER=6000" \
 	SEQSTATE_KUNIT_TIMEOUT=7200 SEQSTATE_STOCK_TIMEOUT=3600 scripts/check.sh
 
