@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# The short test for kernels that run no full suite: load, count a connection, unload.
+# The short test for kernels that run no full suite (smoke rows of scripts/matrix): load,
+# count connections against ss, make ISNs, unload.
 . /seqstate/lib.sh
 
 load_seqstate
@@ -7,5 +8,17 @@ assert_eq "module version" "$SEQSTATE_VERSION" "$(cat /sys/module/seqstate/versi
 est=$(entered established)
 seqload churn -n 3
 assert_eq "established entries" $((est + 6)) "$(entered established)"
+# Three connections with seqstate's ISNs: a SYN and a SYN-ACK each.
+echo 1 >/sys/kernel/seqstate/isn/active
+unshare -n sh -c 'ip link set lo up; seqload churn -n 3 -r' >/dev/null
+echo 0 >/sys/kernel/seqstate/isn/active
+assert_eq "ISNs issued" 6 "$(cat /sys/kernel/seqstate/isn/issued_v4)"
+unshare -n sh -ec '. /seqstate/lib.sh
+	ip link set lo up
+	seqload hold --listen 1 --established 2 --close-wait 1 --ready-file /tmp/s >/dev/null &
+	wait_ready /tmp/s $!
+	check_gauges "smoke"
+	kill %1
+	wait'
 unload_seqstate
 [ ! -e /proc/net/seqstate ] || fail "/proc/net/seqstate left behind"
