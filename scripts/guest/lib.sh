@@ -54,6 +54,20 @@ tcp_st() {
 	esac
 }
 
+# transition FROM TO: the count of FROM -> TO in /proc/net/seqstate/transitions (0 if none)
+transition() {
+	awk -v f="$1" -v t="$2" '$1 == f && $2 == t { n = $3 } END { print n + 0 }' \
+		/proc/net/seqstate/transitions
+}
+
+# Two CPUs can both turn one request into a child when the handshake's ACK comes twice
+# (a SYN-ACK retransmitted on a slow machine): the child that loses is freed at once,
+# in SYN_RECV, and never seen by ss. Such a child enters syn_recv and goes to close.
+# duplicate_children BEFORE: how many syn_recv -> close happened since BEFORE was read.
+duplicate_children() {
+	echo $(($(transition syn_recv close) - $1))
+}
+
 # now STATE: the "now" column of /proc/net/seqstate/states in this namespace
 now() {
 	awk -v s="$1" '$1 == s { print $2 }' /proc/net/seqstate/states
