@@ -16,10 +16,11 @@ files() {	# every file of the module, whatever is loaded now
 }
 
 # Churn on every vCPU, in this namespace and another (IPv6 there), closing with RST so
-# that the ports never run out; plus slower churn that leaves TIME-WAIT sockets.
-seqload churn -n 100000000 -t "$cpus" -r >/dev/null 2>&1 &
+# that the ports never run out; plus slower churn that leaves TIME-WAIT sockets. A churn
+# that stops (a connect can fail under this load) starts again.
+sh -c "while :; do seqload churn -n 1000000 -t $cpus -r; done" >/dev/null 2>&1 &
 pids=$!
-unshare -n sh -c "ip link set lo up; exec seqload churn -n 100000000 -t $cpus -r -6" \
+unshare -n sh -c "ip link set lo up; while :; do seqload churn -n 1000000 -t $cpus -r -6; done" \
 	>/dev/null 2>&1 &
 pids="$pids $!"
 unshare -n sh -c 'ip link set lo up; while :; do seqload churn -n 200; sleep 1; done' \
@@ -48,6 +49,7 @@ while [ $i -lt "$cycles" ]; do
 done
 # shellcheck disable=SC2086
 kill $pids
+pkill -x seqload || true
 wait
 echo "pass: $cycles load/unload cycles under churn ($cpus threads per namespace), readers and switching"
 
