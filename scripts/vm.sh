@@ -150,7 +150,8 @@ if grep -nE "$bad" "$work/console.log" >"$work/reports.txt"; then
 	report "not ok" "console" "$(head -n 1 "$work/reports.txt" | cut -c1-120)"
 fi
 
-echo "$name: $passed passed, $failed failed (${secs}s)" >&2
+times=$(sed -n 's/^time \([^ ]*\) \([0-9]*\)$/\1 \2s/p' "$results" | xargs)
+echo "$name: $passed passed, $failed failed (${secs}s${times:+: $times})" >&2
 if [ "$failed" -eq 0 ]; then
 	[ -n "${SEQSTATE_KEEP:-}" ] || rm -rf "$work"
 	exit 0
