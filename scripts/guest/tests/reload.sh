@@ -49,7 +49,9 @@ while [ $i -lt "$cycles" ]; do
 done
 # shellcheck disable=SC2086
 kill $pids
-pkill -x seqload || true
+# The loops are gone, their churners are not: stop those too (busybox has no pkill).
+killall -q seqload || true
+while pidof seqload >/dev/null; do sleep 0.1; done
 wait
 echo "pass: $cycles load/unload cycles under churn ($cpus threads per namespace), readers and switching"
 
