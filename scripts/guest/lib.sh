@@ -26,33 +26,7 @@ entered() {
 	awk -v s="$1" '$1 == s { print $3 }' "${2:-/proc/net/seqstate/states}"
 }
 
-# ss_count STATE: sockets `ss` shows in STATE (ss's own state names) in this netns
-ss_count() {
-	ss -tanH state "$1" | wc -l
-}
-
 STATES="listen syn_sent syn_recv established fin_wait1 fin_wait2 close_wait closing last_ack time_wait close"
-
-# The names ss gives the states in its filters.
-ss_name() {
-	case $1 in
-	listen) echo listening ;;
-	close) echo closed ;;
-	fin_wait1) echo fin-wait-1 ;;
-	fin_wait2) echo fin-wait-2 ;;
-	*) echo "$1" | tr _ - ;;
-	esac
-}
-
-# The state number /proc/net/tcp{,6} shows (timewait sockets by substate).
-tcp_st() {
-	case $1 in
-	established) echo 01 ;; syn_sent) echo 02 ;; syn_recv) echo 03 ;;
-	fin_wait1) echo 04 ;; fin_wait2) echo 05 ;; time_wait) echo 06 ;;
-	close) echo 07 ;; close_wait) echo 08 ;; last_ack) echo 09 ;;
-	listen) echo 0A ;; closing) echo 0B ;;
-	esac
-}
 
 # transition FROM TO: the count of FROM -> TO in /proc/net/seqstate/transitions (0 if none)
 transition() {
@@ -73,31 +47,64 @@ now() {
 	awk -v s="$1" '$1 == s { print $2 }' /proc/net/seqstate/states
 }
 
-# stable_eq WHAT CMD STATE: the gauge of STATE equals CMD's count, read between two
-# readings of the gauge that agree. TIME-WAIT sockets expire on their own (60 s), so a
-# single reading could fall on either side of an expiry; a changing gauge is read again.
-stable_eq() {
-	local g1 n g2 i=0
-	while [ $i -lt 10 ]; do
-		g1=$(now "$3")
-		n=$(eval "$2")
-		g2=$(now "$3")
-		if [ "$g1" = "$g2" ]; then
-			assert_eq "$1" "$n" "$g1"
-			return
-		fi
-		i=$((i + 1))
-	done
-	fail "$1: the gauge never held still"
+# Input: the states file twice, `ss -tanH`, /proc/net/tcp{,6}, split by "--" lines.
+# shellcheck disable=SC2016
+gauges_awk='
+BEGIN {
+	n = split(pending, want, " ")
+	split("LISTEN listen SYN-SENT syn_sent SYN-RECV syn_recv ESTAB established " \
+	      "FIN-WAIT-1 fin_wait1 FIN-WAIT-2 fin_wait2 CLOSE-WAIT close_wait CLOSING closing " \
+	      "LAST-ACK last_ack TIME-WAIT time_wait UNCONN close", m, " ")
+	for (i = 1; i < 22; i += 2)
+		ss_state[m[i]] = m[i + 1]
+	split("01 established 02 syn_sent 03 syn_recv 04 fin_wait1 05 fin_wait2 " \
+	      "06 time_wait 07 close 08 close_wait 09 last_ack 0A listen 0B closing", m, " ")
+	for (i = 1; i < 22; i += 2)
+		tcp_state[m[i]] = m[i + 1]
 }
+$0 == "--" { part++; next }
+part == 0 && $1 != "state" { before[$1] = $2 }
+part == 1 && $1 != "state" { after[$1] = $2 }
+part == 2 && NF { by_ss[ss_state[$1]]++ }
+part == 3 && $1 != "sl" && NF { by_tcp[tcp_state[$4]]++ }
+function judge(s, oracle, count) {
+	if (count + 0 == before[s] && before[s] != "")
+		printf "pass: %s: %s now, against %s = %d\n", what, s, oracle, count
+	else
+		printf "FAIL: %s: %s now, against %s: expected '\''%d'\'', got '\''%s'\''\n",
+		       what, s, oracle, count, before[s]
+}
+END {
+	for (i = 1; i <= n; i++) {
+		s = want[i]
+		if (before[s] != after[s]) {
+			moved = moved " " s
+			continue
+		}
+		judge(s, "ss", by_ss[s])
+		judge(s, "/proc/net/tcp", by_tcp[s])
+	}
+	print "pending" moved
+}'
 
-# Every gauge of this namespace against ss and /proc/net/tcp{,6}, then verify.
+# Every gauge of this namespace against ss and /proc/net/tcp{,6}, then verify. A round
+# reads the states file, both oracles, and the states file again: a state whose gauge held
+# still across the round is judged, one whose gauge moved (TIME-WAIT sockets expire on their
+# own, 60 s after they came) waits for the next round.
 check_gauges() {
-	local s i=0
-	for s in $STATES; do
-		stable_eq "$1: $s now, against ss" "ss -tanH state $(ss_name $s) | wc -l" $s
-		stable_eq "$1: $s now, against /proc/net/tcp" \
-			"cat /proc/net/tcp /proc/net/tcp6 | awk -v st=$(tcp_st $s) 'NR > 1 && \$4 == st' | wc -l" $s
+	local pending=$STATES i=0 a b sso tcp out
+	while [ -n "$pending" ]; do
+		[ $i -lt 10 ] || fail "$1: the gauges of $pending never held still"
+		i=$((i + 1))
+		a=$(cat /proc/net/seqstate/states)
+		sso=$(ss -tanH)
+		tcp=$(cat /proc/net/tcp /proc/net/tcp6)
+		b=$(cat /proc/net/seqstate/states)
+		out=$(printf '%s\n--\n%s\n--\n%s\n--\n%s\n' "$a" "$b" "$sso" "$tcp" |
+		      awk -v what="$1" -v pending="$pending" "$gauges_awk")
+		echo "$out" | grep -v '^pending'
+		case $out in *FAIL:*) exit 1 ;; esac
+		pending=$(echo "$out" | sed -n 's/^pending//p')
 	done
 	# verify walks the tables while timewait sockets may expire: allow a retry or two.
 	until [ "$(tail -n 1 /proc/net/seqstate/verify)" = "differences 0" ]; do
