@@ -38,7 +38,9 @@ step() {	# step NAME LOG CMD...
 	fi
 }
 
-need_pkgs git make gcc perl
+# Everything the host needs, before the two lanes below could run apt-get at once.
+# shellcheck disable=SC2086
+need_pkgs git make gcc perl python3 $PKGS_VM $PKGS_SUITE $PKGS_KUNIT
 seqload=$(build_seqload) || exit 1
 all_tests=$(cd "$SEQSTATE_TOP/scripts/guest/tests" && ls ./*.sh | sed 's|^\./||; s|\.sh$||' |
 	    grep -vx -e kunit -e kmemleak -e smoke -e demo -e bench | xargs)
@@ -48,22 +50,24 @@ smoke_tests=${TESTS:-smoke}
 if [ -z "${KERNELS:-}" ] || [[ " $KERNELS " == *" style "* ]]; then
 	step style "$out/style.log" "$SEQSTATE_TOP/scripts/style.sh"
 	# The KUnit table of F values must be what the reference model computes now.
-	need_pkgs python3
 	step isn-reference "$out/isn-reference.log" sh -c \
 		"python3 '$SEQSTATE_TOP/scripts/ref/isn_ref.py' kunit | diff - '$SEQSTATE_TOP/kunit/isn_vectors.h'"
 fi
 
-accel=
-for suite in $(matrix_rows | awk '{ print $1 }' | uniq); do
+# One Debian suite: its chroot and kernels, the W=1/sparse build, DKMS, and a VM per kernel.
+stock_suite() {	# stock_suite SUITE
+	local suite=$1 flavours first flavour kver mode tests
 	flavours=$(matrix_rows | awk -v s="$suite" '$1 == s { print $2 }' | xargs)
+	# shellcheck disable=SC2086
 	if ! "$SEQSTATE_TOP/scripts/suite.sh" prepare "$suite" $flavours >"$out/$suite.kernels" \
 			2>"$out/$suite.log"; then
 		record "not ok" "$suite/prepare" "see $out/$suite.log"
-		continue
+		return
 	fi
 	first=$(awk 'NR == 1 { print $2 }' "$out/$suite.kernels")
 	step "$suite/build-W1-sparse" "$out/$suite-build.log" \
 		"$SEQSTATE_TOP/scripts/suite.sh" build "$suite" "$first" W=1 C=2 SEQSTATE_BENCH=m
+	# shellcheck disable=SC2046
 	"$SEQSTATE_TOP/scripts/suite.sh" dkms "$suite" "$out/dkms" \
 		$(awk '{ print $2 }' "$out/$suite.kernels") >"$out/$suite-dkms.log" 2>&1
 	[ -n "$accel" ] ||
@@ -81,31 +85,47 @@ for suite in $(matrix_rows | awk '{ print $1 }' | uniq); do
 			SEQSTATE_VM_TIMEOUT=${SEQSTATE_STOCK_TIMEOUT:-600} "$SEQSTATE_TOP/scripts/vm.sh" "$kver" \
 			"$SEQSTATE_CACHE/kernels/$kver/vmlinuz" "$out/dkms/$kver" "$tests" "$out"
 	done <"$out/$suite.kernels"
-done
+}
 
-if wants_kunit; then
-	if obj=$("$SEQSTATE_TOP/scripts/kunit-kernel.sh" 2>"$out/kunit-kernel.log"); then
-		mkdir -p "$out/kunit-build"
-		step kunit/build-W1-sparse "$out/kunit-build.log" \
-			make -C "$obj" M="$SEQSTATE_TOP" SEQSTATE_KUNIT=m W=1 C=2 modules
-		cp "$SEQSTATE_TOP"/module/seqstate.ko "$SEQSTATE_TOP"/kunit/seqstate_kunit.ko \
-			"$SEQSTATE_TOP"/kunit/seqstate_ksock.ko "$out/kunit-build/"
-		[ -n "$accel" ] || accel=$(probe_accel "$obj/arch/x86/boot/bzImage")
-		# KASAN, lockdep and kmemleak make this kernel some 50 times slower under TCG:
-		# fewer load/unload cycles under traffic there, and more time. One churn thread
-		# per namespace: with one per vCPU, softirq work saturates the emulated CPUs and
-		# each unload waits minutes for RCU grace periods (the kernel's, in
-		# unregister_pernet_subsys()), as the stack dumps showed.
-		SEQSTATE_GUEST_ENV="SEQSTATE_CYCLES=1 SEQSTATE_SCALE=10 SEQSTATE_STRESS_CYCLES=3 \
-			${SEQSTATE_STRESS_ENV:-} SEQSTATE_STRESS_THREADS=1" \
-		SEQSTATE_ACCEL=$accel SEQSTATE_VM_TIMEOUT=${SEQSTATE_KUNIT_TIMEOUT:-1500} \
-			"$SEQSTATE_TOP/scripts/vm.sh" \
-			"kunit-$(basename "$obj")" "$obj/arch/x86/boot/bzImage" "$out/kunit-build" \
-			"kunit $full_tests kmemleak" "$out"
-	else
+# The KUnit kernel: built once per machine, then the KUnit suites, the whole integration
+# suite and a kmemleak scan in it.
+kunit_lane() {
+	local obj accel
+	if ! obj=$("$SEQSTATE_TOP/scripts/kunit-kernel.sh" 2>"$out/kunit-kernel.log"); then
 		record "not ok" "kunit/kernel" "see $out/kunit-kernel.log"
+		return
 	fi
+	mkdir -p "$out/kunit-build"
+	step kunit/build-W1-sparse "$out/kunit-build.log" \
+		make -C "$obj" M="$SEQSTATE_TOP" SEQSTATE_KUNIT=m W=1 C=2 modules
+	cp "$SEQSTATE_TOP"/module/seqstate.ko "$SEQSTATE_TOP"/kunit/seqstate_kunit.ko \
+		"$SEQSTATE_TOP"/kunit/seqstate_ksock.ko "$out/kunit-build/"
+	accel=$(probe_accel "$obj/arch/x86/boot/bzImage")
+	# KASAN, lockdep and kmemleak make this kernel some 50 times slower under TCG:
+	# fewer load/unload cycles under traffic there, and more time. One churn thread
+	# per namespace: with one per vCPU, softirq work saturates the emulated CPUs and
+	# each unload waits minutes for RCU grace periods (the kernel's, in
+	# unregister_pernet_subsys()), as the stack dumps showed.
+	SEQSTATE_GUEST_ENV="SEQSTATE_CYCLES=1 SEQSTATE_SCALE=10 SEQSTATE_STRESS_CYCLES=3 \
+		${SEQSTATE_STRESS_ENV:-} SEQSTATE_STRESS_THREADS=1" \
+	SEQSTATE_ACCEL=$accel SEQSTATE_VM_TIMEOUT=${SEQSTATE_KUNIT_TIMEOUT:-2400} \
+		"$SEQSTATE_TOP/scripts/vm.sh" \
+		"kunit-$(basename "$obj")" "$obj/arch/x86/boot/bzImage" "$out/kunit-build" \
+		"kunit $full_tests kmemleak" "$out"
+}
+
+# Two lanes, as many as the cores CI has: every VM runs in one host thread (see
+# probe_accel), so the KUnit kernel's long run goes beside the stock kernels' runs.
+kunit_pid=
+if wants_kunit; then
+	kunit_lane &
+	kunit_pid=$!
 fi
+accel=
+for suite in $(matrix_rows | awk '{ print $1 }' | uniq); do
+	stock_suite "$suite"
+done
+[ -z "$kunit_pid" ] || wait "$kunit_pid"
 
 passed=$(grep -c '^ok ' "$results")
 failed=$(grep -c '^not ok ' "$results")

@@ -6,7 +6,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-need_pkgs build-essential flex bison libelf-dev libssl-dev bc dwarves xz-utils
+need_pkgs $PKGS_KUNIT
 
 frag=$SEQSTATE_TOP/scripts/kconfig/kunit.config
 src=$(linux_source)

@@ -69,6 +69,12 @@ matrix_rows() {
 	done
 }
 
+# What the scripts install on the host, each for itself; check.sh installs them all first,
+# because its two lanes would otherwise run apt-get at once.
+PKGS_VM="qemu-system-x86 busybox-static cpio gzip iproute2 kmod python3"
+PKGS_SUITE="debootstrap util-linux xz-utils zstd"
+PKGS_KUNIT="build-essential flex bison libelf-dev libssl-dev bc dwarves xz-utils linux-source-6.1"
+
 wants_kunit() {
 	[ -z "${KERNELS:-}" ] || [[ " $KERNELS " == *" kunit "* ]]
 }
@@ -109,7 +115,7 @@ probe_accel() {
 # Debian's linux-source-6.1, unpacked once: the KUnit kernel and checkpatch come from it.
 linux_source() {
 	local ver src
-	need_pkgs linux-source-6.1 xz-utils
+	need_pkgs $PKGS_KUNIT
 	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 	src=$SEQSTATE_CACHE/src/linux-source-$ver
 	if [ ! -e "$src/.seqstate-done" ]; then

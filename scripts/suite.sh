@@ -12,7 +12,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-need_pkgs debootstrap util-linux xz-utils zstd
+need_pkgs $PKGS_SUITE
 
 root_of() { echo "$SEQSTATE_CACHE/chroot/$1"; }
 

@@ -20,7 +20,7 @@ work=$out/$name
 token="SEQSTATE-GUEST-DONE-$$-$RANDOM"
 timeout=${SEQSTATE_VM_TIMEOUT:-600}
 
-need_pkgs qemu-system-x86 busybox-static cpio gzip iproute2 kmod python3
+need_pkgs $PKGS_VM
 rm -rf "$work" && mkdir -p "$work/root"
 seqload=$(build_seqload)
 
