@@ -106,7 +106,7 @@ kunit_lane() {
 	# per namespace: with one per vCPU, softirq work saturates the emulated CPUs and
 	# each unload waits minutes for RCU grace periods (the kernel's, in
 	# unregister_pernet_subsys()), as the stack dumps showed.
-	SEQSTATE_GUEST_ENV="SEQSTATE_CYCLES=1 SEQSTATE_SCALE=10 SEQSTATE_STRESS_CYCLES=3 \
+	SEQSTATE_GUEST_ENV="SEQSTATE_CYCLES=1 SEQSTATE_SCALE=10 SEQSTATE_STRESS_CYCLES=6 \
 		${SEQSTATE_STRESS_ENV:-} SEQSTATE_STRESS_THREADS=1" \
 	SEQSTATE_ACCEL=$accel SEQSTATE_VM_TIMEOUT=${SEQSTATE_KUNIT_TIMEOUT:-2400} \
 		"$SEQSTATE_TOP/scripts/vm.sh" \
