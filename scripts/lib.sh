@@ -115,7 +115,7 @@ probe_accel() {
 # Debian's linux-source-6.1, unpacked once: the KUnit kernel and checkpatch come from it.
 linux_source() {
 	local ver src
-	need_pkgs $PKGS_KUNIT
+	need_pkgs linux-source-6.1 xz-utils
 	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 	src=$SEQSTATE_CACHE/src/linux-source-$ver
 	if [ ! -e "$src/.seqstate-done" ]; then
