@@ -39,7 +39,7 @@ check-full:
 	SEQSTATE_FULL=1 scripts/check.sh
 
 # make check runs the same tests smaller (see README, "Reliability"). On the KUnit kernel
-# 100 reload cycles take some 90 minutes: the hung-test dump and the timeout leave room.
+# 100 reload cycles take close to two hours: the hung-test dump and the timeout leave room.
 stress:
 	KERNELS="$${KERNELS:-kunit bookworm/rt-amd64 trixie/rt-amd64}" TESTS="reload netns_churn hostile" \
 	SEQSTATE_STRESS_ENV="SEQSTATE_STRESS_CYCLES=100 SEQSTATE_STRESS_NETNS=200 SEQSTATE_STRESS_WRITES=10000 SEQSTATE_STUCK_AFTER=9000" \
