@@ -5,12 +5,12 @@
 #   make demo            boot the module in a VM on Debian's stock kernel and show it working
 #   make check           every test: style, W=1, sparse, KUnit, integration, DKMS (see README)
 #   make check-full      the same with the whole integration suite on every kernel
-#   make stress          the stress tests at full size on the KUnit kernel and the rt kernels
+#   make stress          the stress tests at full size on the debug kernels and the rt kernels
 #   make bench           benchmarks in a VM; prints ratios against a baseline of the same run
 #   make style           checkpatch.pl --strict
 #   make dkms-install    install this tree with DKMS for the running kernel
 #
-# KERNELS narrows demo, check and bench: KERNELS="bookworm trixie/rt-amd64 kunit".
+# KERNELS narrows demo, check and bench: KERNELS="bookworm trixie/rt-amd64 kunit rt-debug".
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
@@ -38,12 +38,12 @@ check:
 check-full:
 	SEQSTATE_FULL=1 scripts/check.sh
 
-# make check runs the same tests smaller (see README, "Reliability"). On the KUnit kernel
+# make check runs the same tests smaller (see README, "Reliability"). On the debug kernels
 # 100 reload cycles take close to two hours: the hung-test dump and the timeout leave room.
 stress:
-	KERNELS="$${KERNELS:-kunit bookworm/rt-amd64 trixie/rt-amd64}" TESTS="reload netns_churn hostile" \
+	KERNELS="$${KERNELS:-kunit rt-debug bookworm/rt-amd64 trixie/rt-amd64}" TESTS="reload netns_churn hostile" \
 	SEQSTATE_STRESS_ENV="SEQSTATE_STRESS_CYCLES=100 SEQSTATE_STRESS_NETNS=200 SEQSTATE_STRESS_WRITES=10000 SEQSTATE_STUCK_AFTER=9000" \
-	SEQSTATE_KUNIT_TIMEOUT=10800 SEQSTATE_STOCK_TIMEOUT=3600 scripts/check.sh
+	SEQSTATE_KUNIT_TIMEOUT=10800 SEQSTATE_RT_TIMEOUT=10800 SEQSTATE_STOCK_TIMEOUT=3600 scripts/check.sh
 
 bench:
 	scripts/bench.sh

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: every test seqstate has, on every kernel of scripts/matrix plus the KUnit kernel.
+# make check: every test seqstate has, on every kernel of scripts/matrix plus the KUnit kernel
+# and the RT debug kernel.
 #
 #   style       checkpatch.pl --strict
 #   build       W=1 (and sparse C=2 where the suite's sparse supports its kernel) per suite,
-#               plus the KUnit kernel; any warning fails
+#               plus the KUnit and RT debug kernels; any warning fails
 #   dkms        dkms install -k KVER in a chroot of the kernel's suite, for every kernel
 #   vm          the DKMS-built module booted in that kernel: the whole integration suite
 #               ("full" rows, or every row with SEQSTATE_FULL=1) or the smoke test; the
-#               KUnit kernel runs the KUnit suites, the whole integration suite and kmemleak
+#               KUnit kernel runs the KUnit suites, the whole integration suite and kmemleak;
+#               the RT debug kernel the whole integration suite and kmemleak
 #
-# KERNELS="bookworm trixie/rt-amd64 kunit" narrows the kernels; TESTS="lifecycle" the tests;
-# SEQSTATE_STRESS_ENV sizes the stress tests (make stress: the full sizes of the README).
+# KERNELS="bookworm trixie/rt-amd64 kunit rt-debug style" narrows the kernels; TESTS="lifecycle"
+# the tests; SEQSTATE_STRESS_ENV sizes the stress tests (make stress: the full sizes of the
+# README); SEQSTATE_LANES (default: the number of cores) how many jobs run at once.
 # Results: out/check/results; failed runs keep their logs under out/check/.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -26,7 +29,7 @@ record() {	# record ok|"not ok" NAME [REASON]
 	echo "$1 $2${3:+ # $3}" | tee -a "$results"
 }
 
-# A step passes when it exits 0 and prints no warning or error line.
+# A step passes when it exits 0 and prints no warning or error line; returns 1 when not.
 step() {	# step NAME LOG CMD...
 	local name=$1 logf=$2
 	shift 2
@@ -35,10 +38,11 @@ step() {	# step NAME LOG CMD...
 	else
 		record "not ok" "$name" "see $logf"
 		grep -E '(warning|error):' "$logf" | head -n 5 >&2
+		return 1
 	fi
 }
 
-# Everything the host needs, before the two lanes below could run apt-get at once.
+# Everything the host needs, before the lanes below could run apt-get at once.
 # shellcheck disable=SC2086
 need_pkgs git make gcc perl python3 $PKGS_VM $PKGS_SUITE $PKGS_KUNIT
 seqload=$(build_seqload) || exit 1
@@ -56,11 +60,11 @@ fi
 
 # One Debian suite: its chroot and kernels, the W=1/sparse build, DKMS, and a VM per kernel.
 stock_suite() {	# stock_suite SUITE
-	local suite=$1 flavours first flavour kver mode tests
+	local suite=$1 flavours first flavour kver mode tests accel
 	flavours=$(matrix_rows | awk -v s="$suite" '$1 == s { print $2 }' | xargs)
 	# shellcheck disable=SC2086
-	if ! "$SEQSTATE_TOP/scripts/suite.sh" prepare "$suite" $flavours >"$out/$suite.kernels" \
-			2>"$out/$suite.log"; then
+	if ! with_suite_lock "$suite" "$SEQSTATE_TOP/scripts/suite.sh" prepare "$suite" $flavours \
+			>"$out/$suite.kernels" 2>"$out/$suite.log"; then
 		record "not ok" "$suite/prepare" "see $out/$suite.log"
 		return
 	fi
@@ -70,8 +74,7 @@ stock_suite() {	# stock_suite SUITE
 	# shellcheck disable=SC2046
 	"$SEQSTATE_TOP/scripts/suite.sh" dkms "$suite" "$out/dkms" \
 		$(awk '{ print $2 }' "$out/$suite.kernels") >"$out/$suite-dkms.log" 2>&1
-	[ -n "$accel" ] ||
-		accel=$(probe_accel "$SEQSTATE_CACHE/kernels/$first/vmlinuz")
+	accel=$(probe_accel "$SEQSTATE_CACHE/kernels/$first/vmlinuz")
 	while read -r flavour kver; do
 		if [ ! -e "$out/dkms/$kver/seqstate.ko" ]; then
 			record "not ok" "dkms/$kver" "see $out/dkms/dkms-$kver.log"
@@ -87,45 +90,82 @@ stock_suite() {	# stock_suite SUITE
 	done <"$out/$suite.kernels"
 }
 
-# The KUnit kernel: built once per machine, then the KUnit suites, the whole integration
-# suite and a kmemleak scan in it.
+# debug_build NAME OBJ [MAKE ARGS]: this tree built against the debug kernel in OBJ with
+# W=1 and sparse, in a copy (the lanes build at once); its modules land in $out/NAME-build/.
+# A failed build is one "not ok NAME/build-W1-sparse" and no VM.
+debug_build() {
+	local name=$1 obj=$2 src=$out/$1-src
+	shift 2
+	copy_tree "$src" Kbuild Makefile dkms.conf module include kunit
+	step "$name/build-W1-sparse" "$out/$name-build.log" \
+		make -C "$obj" M="$src" W=1 C=2 "$@" modules || return 1
+	mkdir -p "$out/$name-build"
+	find "$src" -name '*.ko' -exec cp {} "$out/$name-build/" \;
+	rm -rf "$src"
+}
+
+# The debug kernels (KASAN, lockdep, kmemleak) are some 50 times slower under TCG: fewer
+# cycles under traffic there, and time with room for a busy machine (reload's 6 cycles took
+# over 900 s on the KUnit kernel beside other VMs; 3 take about 250 s alone). One churn
+# thread per namespace: with one per vCPU, softirq work saturates the emulated CPUs and
+# each unload waits minutes for RCU grace periods (the kernel's, in
+# unregister_pernet_subsys()), as the stack dumps showed. make stress's sizes come after.
+debug_vm() {	# debug_vm NAME BZIMAGE KODIR TESTS TIMEOUT
+	SEQSTATE_GUEST_ENV="SEQSTATE_CYCLES=1 SEQSTATE_SCALE=10 SEQSTATE_STRESS_CYCLES=3 \
+		${SEQSTATE_STRESS_ENV:-} SEQSTATE_STRESS_THREADS=1" \
+	SEQSTATE_ACCEL=$(probe_accel "$2") SEQSTATE_VM_TIMEOUT=$5 \
+		"$SEQSTATE_TOP/scripts/vm.sh" "$1" "$2" "$3" "$4" "$out"
+}
+
+# The KUnit kernel (6.1): built once per machine, then the KUnit suites, the whole
+# integration suite and a kmemleak scan in it.
 kunit_lane() {
-	local obj accel
+	local obj
 	if ! obj=$("$SEQSTATE_TOP/scripts/kunit-kernel.sh" 2>"$out/kunit-kernel.log"); then
 		record "not ok" "kunit/kernel" "see $out/kunit-kernel.log"
 		return
 	fi
-	mkdir -p "$out/kunit-build"
-	step kunit/build-W1-sparse "$out/kunit-build.log" \
-		make -C "$obj" M="$SEQSTATE_TOP" SEQSTATE_KUNIT=m W=1 C=2 modules
-	cp "$SEQSTATE_TOP"/module/seqstate.ko "$SEQSTATE_TOP"/kunit/seqstate_kunit.ko \
-		"$SEQSTATE_TOP"/kunit/seqstate_ksock.ko "$out/kunit-build/"
-	accel=$(probe_accel "$obj/arch/x86/boot/bzImage")
-	# KASAN, lockdep and kmemleak make this kernel some 50 times slower under TCG:
-	# fewer load/unload cycles under traffic there, and more time. One churn thread
-	# per namespace: with one per vCPU, softirq work saturates the emulated CPUs and
-	# each unload waits minutes for RCU grace periods (the kernel's, in
-	# unregister_pernet_subsys()), as the stack dumps showed.
-	SEQSTATE_GUEST_ENV="SEQSTATE_CYCLES=1 SEQSTATE_SCALE=10 SEQSTATE_STRESS_CYCLES=6 \
-		${SEQSTATE_STRESS_ENV:-} SEQSTATE_STRESS_THREADS=1" \
-	SEQSTATE_ACCEL=$accel SEQSTATE_VM_TIMEOUT=${SEQSTATE_KUNIT_TIMEOUT:-2400} \
-		"$SEQSTATE_TOP/scripts/vm.sh" \
-		"kunit-$(basename "$obj")" "$obj/arch/x86/boot/bzImage" "$out/kunit-build" \
-		"kunit $full_tests kmemleak" "$out"
+	debug_build kunit "$obj" SEQSTATE_KUNIT=m || return
+	debug_vm "kunit-$(basename "$obj")" "$obj/arch/x86/boot/bzImage" "$out/kunit-build" \
+		"kunit $full_tests kmemleak" "${SEQSTATE_KUNIT_TIMEOUT:-3600}"
 }
 
-# Two lanes, as many as the cores CI has: every VM runs in one host thread (see
-# probe_accel), so the KUnit kernel's long run goes beside the stock kernels' runs.
-kunit_pid=
-if wants_kunit; then
-	kunit_lane &
-	kunit_pid=$!
-fi
-accel=
+# The RT debug kernel (6.12, PREEMPT_RT): built once per machine, then the whole integration
+# suite and a kmemleak scan in it. A lock that sleeps on RT taken from the probe shows here.
+rt_lane() {
+	local obj
+	if ! obj=$("$SEQSTATE_TOP/scripts/rt-kernel.sh" 2>"$out/rt-debug-kernel.log"); then
+		record "not ok" "rt-debug/kernel" "see $out/rt-debug-kernel.log"
+		return
+	fi
+	debug_build rt-debug "$obj" || return
+	debug_vm "rt-debug-$(basename "$obj")" "$obj/arch/x86/boot/bzImage" "$out/rt-debug-build" \
+		"$full_tests kmemleak" "${SEQSTATE_RT_TIMEOUT:-3600}"
+}
+
+# The jobs, longest first, as many at once as there are lanes (cores): every VM runs in one
+# host thread (see probe_accel). A job's lines come as it ends its steps.
+queue=()
+wants rt-debug && queue+=(rt-debug)
+wants_kunit && queue+=(kunit)
 for suite in $(matrix_rows | awk '{ print $1 }' | uniq); do
-	stock_suite "$suite"
+	queue+=("$suite")
 done
-[ -z "$kunit_pid" ] || wait "$kunit_pid"
+lanes=${SEQSTATE_LANES:-$(nproc)}
+running=0
+for job in "${queue[@]}"; do
+	if [ "$running" -ge "$lanes" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	case $job in
+	kunit) kunit_lane & ;;
+	rt-debug) rt_lane & ;;
+	*) stock_suite "$job" & ;;
+	esac
+	running=$((running + 1))
+done
+wait
 
 passed=$(grep -c '^ok ' "$results")
 failed=$(grep -c '^not ok ' "$results")

@@ -6,31 +6,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# shellcheck disable=SC2086
 need_pkgs $PKGS_KUNIT
-
-frag=$SEQSTATE_TOP/scripts/kconfig/kunit.config
 src=$(linux_source)
-key=$(basename "$src" | sed 's/^linux-source-//')-$(sha256sum "$frag" | cut -c1-12)
-obj=$SEQSTATE_CACHE/kunit/$key
-
-if [ -e "$obj/.seqstate-done" ]; then
-	echo "$obj"
-	exit 0
-fi
-
-log "building the KUnit kernel ($key); about 5-10 minutes on 2 cores"
-rm -rf "$obj" && mkdir -p "$obj"
-make -s -C "$src" O="$obj" tinyconfig >/dev/null
-"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$frag" >/dev/null
-make -s -C "$src" O="$obj" olddefconfig >/dev/null
-
-# merge_config drops options whose dependencies are unmet, silently: refuse that.
-missing=$(grep '^CONFIG_' "$frag" | while read -r line; do
-	grep -qx "$line" "$obj/.config" || echo "$line"
-done)
-[ -z "$missing" ] || die "KUnit kernel config lacks: $(echo $missing)"
-
-make -s -C "$src" O="$obj" -j"$(nproc)" bzImage modules_prepare
-make -s -C "$src" O="$obj" -j"$(nproc)" modules
-touch "$obj/.seqstate-done"
-echo "$obj"
+build_debug_kernel kunit "$src" "$SEQSTATE_TOP/scripts/kconfig/kunit.config"

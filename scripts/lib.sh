@@ -24,6 +24,7 @@ APT_UPDATED=
 need_pkgs() {
 	local missing=() p
 	for p in "$@"; do
+		[[ " ${missing[*]} " != *" $p "* ]] || continue
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
 			missing+=("$p")
 	done
@@ -70,13 +71,50 @@ matrix_rows() {
 }
 
 # What the scripts install on the host, each for itself; check.sh installs them all first,
-# because its two lanes would otherwise run apt-get at once.
+# because its lanes would otherwise run apt-get at once. A fresh Debian 12 minbase machine
+# has none of these (scripts/cleanroom.sh proves it): the VM's initramfs takes busybox, ss
+# and ip (with ldd's list of their libraries) from the host; the chroots are debootstrapped
+# and their kernel images unpacked with xz/zstd; the debug kernels and the W=1 C=2 builds
+# against them (sparse) run on the host.
 PKGS_VM="qemu-system-x86 busybox-static cpio gzip iproute2 kmod python3"
-PKGS_SUITE="debootstrap util-linux xz-utils zstd"
-PKGS_KUNIT="build-essential flex bison libelf-dev libssl-dev bc dwarves xz-utils linux-source-6.1"
+PKGS_SUITE="debootstrap util-linux xz-utils zstd git"
+PKGS_KBUILD="build-essential flex bison libelf-dev libssl-dev bc dwarves xz-utils sparse"
+PKGS_KUNIT="$PKGS_KBUILD linux-source-6.1"
+
+# wants WORD: KERNELS is empty (everything) or names WORD ("kunit", "rt-debug", "style").
+wants() {
+	[ -z "${KERNELS:-}" ] || [[ " $KERNELS " == *" $1 "* ]]
+}
 
 wants_kunit() {
-	[ -z "${KERNELS:-}" ] || [[ " $KERNELS " == *" kunit "* ]]
+	wants kunit
+}
+
+# Run a command in a chroot with /proc mounted (objtool needs it), in a private mount
+# namespace so nothing stays mounted whatever happens.
+in_chroot() {
+	local root=$1
+	shift
+	unshare --mount --propagation private sh -c \
+		'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$root" "$@"
+}
+
+# with_suite_lock SUITE CMD...: one user of a suite's chroot's apt state at a time (make
+# check's stock kernels and the RT debug kernel's source both come from trixie's).
+with_suite_lock() {
+	local suite=$1
+	shift
+	mkdir -p "$SEQSTATE_CACHE/chroot"
+	(flock 9 && "$@") 9>"$SEQSTATE_CACHE/chroot/.$suite.lock"
+}
+
+# copy_tree DEST PATH...: the tracked and untracked (not ignored) files of this tree, for a
+# build that must not write into it (two lanes build at once).
+copy_tree() {
+	local dest=$1
+	rm -rf "$dest" && mkdir -p "$dest"
+	(cd "$SEQSTATE_TOP" && git ls-files -co --exclude-standard -- "${@:2}" | tar -cf - -T -) |
+		tar -xf - -C "$dest"
 }
 
 # The workload tool, static so it runs in the busybox guest. Prints its path.
@@ -125,4 +163,58 @@ linux_source() {
 		touch "$src/.seqstate-done"
 	fi
 	echo "$src"
+}
+
+# build_debug_kernel KIND SRC FRAG: a kernel from the source tree SRC, tinyconfig plus the
+# fragment FRAG, built once per machine out of tree in
+# $SEQSTATE_CACHE/KIND/<source version>-<fragment hash>. Prints that directory.
+build_debug_kernel() {
+	local kind=$1 src=$2 frag=$3 key obj missing t0=$SECONDS
+	key=$(basename "$src" | sed 's/^linux-source-//')-$(sha256sum "$frag" | cut -c1-12)
+	obj=$SEQSTATE_CACHE/$kind/$key
+	mkdir -p "$SEQSTATE_CACHE/$kind"
+	# Two runs at once build it once.
+	exec 9>"$obj.lock"
+	flock 9
+	if [ ! -e "$obj/.seqstate-done" ]; then
+		log "building the $kind kernel ($key); 5-20 minutes on 2 cores"
+		rm -rf "$obj" && mkdir -p "$obj"
+		make -s -C "$src" O="$obj" tinyconfig >/dev/null
+		"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$frag" >/dev/null
+		make -s -C "$src" O="$obj" olddefconfig >/dev/null
+		# merge_config drops options whose dependencies are unmet, silently: refuse that.
+		missing=$(grep '^CONFIG_' "$frag" | while read -r line; do
+			grep -qx "$line" "$obj/.config" || echo "$line"
+		done | xargs)
+		[ -z "$missing" ] || die "the $kind kernel's config lacks: $missing"
+		make -s -C "$src" O="$obj" -j"$(nproc)" bzImage modules_prepare ||
+			die "the $kind kernel did not build"
+		# Module.symvers, for the modules built against it.
+		make -s -C "$src" O="$obj" -j"$(nproc)" modules || die "the $kind kernel did not build"
+		touch "$obj/.seqstate-done"
+		log "built the $kind kernel in $((SECONDS - t0)) s"
+	fi
+	exec 9>&-
+	echo "$obj"
+}
+
+# The kernel reports that fail a VM run, whoever caused them.
+CONSOLE_BAD='BUG:|WARNING:|Call Trace:|RIP:|Oops|Kernel panic|general protection|UBSAN:|KASAN:'
+CONSOLE_BAD+='|unreferenced object|INFO: lockdep|DEBUG_LOCKS_WARN_ON|inconsistent lock state'
+CONSOLE_BAD+='|possible (recursive|circular) locking|suspicious RCU usage|Invalid wait context'
+CONSOLE_BAD+='|soft lockup|hard LOCKUP|rcu_.*stall|hung_task|blocked for more than|list_add corruption'
+
+# console_reports CONSOLE: "LINE:TEXT" of every report in a VM's console log. A task dump
+# the guest asked for (a test still running after SEQSTATE_STUCK_AFTER, scripts/guest/init)
+# is a diagnostic, not a report: the lines between its begin and end markers are left out.
+# A dump whose end marker never came is judged like every other line.
+console_reports() {
+	awk -v bad="$CONSOLE_BAD" '
+	function judge(nr, line) { if (line ~ bad) printf "%d:%s\n", nr, line }
+	function flush(i) { for (i = 1; i <= n; i++) judge(nrs[i], buf[i]); n = 0 }
+	/seqstate-task-dump-begin/ { flush(); dump = 1; next }
+	/seqstate-task-dump-end/ { dump = 0; n = 0; next }
+	dump { n++; nrs[n] = NR; buf[n] = $0; next }
+	{ judge(NR, $0) }
+	END { flush() }' "$1"
 }

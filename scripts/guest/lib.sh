@@ -107,6 +107,7 @@ check_gauges() {
 		pending=$(echo "$out" | sed -n 's/^pending//p')
 	done
 	# verify walks the tables while timewait sockets may expire: allow a retry or two.
+	i=0
 	until [ "$(tail -n 1 /proc/net/seqstate/verify)" = "differences 0" ]; do
 		i=$((i + 1))
 		[ $i -lt 3 ] || { cat /proc/net/seqstate/verify; fail "$1: verify"; }
