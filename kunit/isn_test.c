@@ -126,6 +126,12 @@ static void seqstate_test_isn_keys(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, key.key[0], 1ULL);	/* unchanged */
 		KUNIT_EXPECT_EQ(test, key.key[1], 2ULL);
 	}
+	/* a valid key, then a NUL: strlen() would see 32 good digits */
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			seqstate_isn_parse_key("000102030405060708090a0b0c0d0e0f\0", 33, &key));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			seqstate_isn_parse_key("000102030405060708090a0b0c0d0e0f\0\n", 34, &key));
+	KUNIT_EXPECT_EQ(test, key.key[0], 1ULL);
 	KUNIT_ASSERT_EQ(test, 0, seqstate_isn_parse_key("000102030405060708090A0B0C0D0E0F\n", 33,
 							&key));
 	KUNIT_EXPECT_EQ(test, key.key[0], want.key[0]);

@@ -43,6 +43,12 @@ static void seqstate_test_parse_uint(struct kunit *test)
 	}
 	/* a NUL inside: what a write(2) of binary bytes hands the store */
 	KUNIT_EXPECT_EQ(test, -EINVAL, seqstate_parse_uint("1\0", 2, 1, &v));
+	/* a value, a NUL and junk: strlen() would see a valid "60" */
+	v = 12345;
+	KUNIT_EXPECT_EQ(test, -EINVAL, seqstate_parse_uint("60\0junk", 7, UINT_MAX, &v));
+	KUNIT_EXPECT_EQ(test, -EINVAL, seqstate_parse_uint("1\0\n", 3, 1, &v));
+	KUNIT_EXPECT_EQ(test, -EINVAL, seqstate_parse_uint("1\n\0", 3, 1, &v));
+	KUNIT_EXPECT_EQ(test, 12345U, v);
 }
 
 static void seqstate_test_parse_tuple(struct kunit *test)
@@ -78,8 +84,9 @@ static void seqstate_test_parse_tuple(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		KUNIT_EXPECT_EQ_MSG(test, -EINVAL, seqstate_parse_tuple(bad[i], strlen(bad[i]), &t),
 				    "'%s'", bad[i]);
-	/* a NUL inside an address */
+	/* a NUL inside an address, or after a valid tuple */
 	KUNIT_EXPECT_EQ(test, -EINVAL, seqstate_parse_tuple("10.0.0.1\0 80 10.0.0.2 80", 24, &t));
+	KUNIT_EXPECT_EQ(test, -EINVAL, seqstate_parse_tuple("10.0.0.1 80 10.0.0.2 80\0x", 25, &t));
 }
 
 static struct kunit_case seqstate_parse_cases[] = {

@@ -51,6 +51,36 @@ long seqstate_memory_bytes(void)
 	return atomic_long_read(&seqstate_memory);
 }
 
+static DEFINE_PER_CPU(u64, seqstate_misses[SEQSTATE_NR_MISS]);
+
+static const char *const seqstate_miss_names[SEQSTATE_NR_MISS] = {
+	[SEQSTATE_MISS_TW_BIRTH]	= "timewait_birth",
+	[SEQSTATE_MISS_TW_CLAIM]	= "timewait_claim",
+	[SEQSTATE_MISS_LISTENER_QUEUE]	= "listener_queue_full",
+	[SEQSTATE_MISS_LISTENER]	= "listener",
+};
+
+/* Any context. */
+void seqstate_miss(enum seqstate_miss what)
+{
+	this_cpu_inc(seqstate_misses[what]);
+}
+
+u64 seqstate_missed(enum seqstate_miss what)
+{
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu(seqstate_misses[what], cpu));
+	return n;
+}
+
+const char *seqstate_miss_name(enum seqstate_miss what)
+{
+	return seqstate_miss_names[what];
+}
+
 #define SEQSTATE_COUNTERS_BYTES	(sizeof(struct seqstate_counters) * num_possible_cpus())
 
 struct seqstate_counters __percpu *seqstate_counters_alloc(void)

@@ -30,4 +30,20 @@ void seqstate_memory_add(long bytes);
 long seqstate_memory_bytes(void);
 void seqstate_counters_sum(struct seqstate_counters __percpu *c, struct seqstate_snapshot *snap);
 
+/*
+ * Events seqstate could not follow, host-wide. Each one may leave a gauge off by one until
+ * the sockets concerned are gone; metrics, verify and sysfs show them, so nothing is silent.
+ */
+enum seqstate_miss {
+	SEQSTATE_MISS_TW_BIRTH,		/* a timewait birth found no free slot */
+	SEQSTATE_MISS_TW_CLAIM,		/* no free claim slot for a FIN-WAIT-2 timewait socket */
+	SEQSTATE_MISS_LISTENER_QUEUE,	/* a listener change found the queue full (recovered) */
+	SEQSTATE_MISS_LISTENER,		/* a listener could not be tracked (no memory) */
+	SEQSTATE_NR_MISS
+};
+
+void seqstate_miss(enum seqstate_miss what);
+u64 seqstate_missed(enum seqstate_miss what);
+const char *seqstate_miss_name(enum seqstate_miss what);
+
 #endif /* _SEQSTATE_COUNTERS_H */

@@ -2,171 +2,445 @@
 /*
  * The TCP listeners of every namespace, so that half-open connections (request socks, which
  * change state without any event) can be counted from each listener's own queue length:
- * reading costs O(listeners), whatever the number of sockets.
+ * reading a namespace costs O(its listeners), whatever the number of sockets.
  *
- * Each entry holds a reference on its listener. Entries taken off the list (in any
- * context) go to a graveyard, which a work item (the reaper) empties after an RCU grace
- * period, so readers under rcu_read_lock() can look at any listener they find on the
- * list. No RCU callback is involved: unloading never waits for other users' callbacks.
+ * The tracepoint may neither sleep nor allocate: on PREEMPT_RT even spin_lock_bh() and
+ * kmalloc(GFP_ATOMIC) sleep, and the probe runs with preemption disabled. So the probe only
+ * takes a reference on the socket and puts the change in a ring (lock-free, bounded, in
+ * order); a work item applies it. A change that finds the ring full is counted as missed
+ * and makes the work item resynchronise from the listening hash.
  *
- * A listener that closes with request socks in flight keeps them in the tables (ss shows
- * them) until their timers notice it is gone, seconds later; its queue length follows
- * them down. Such a listener stays on the list, marked closed, until its queue is empty:
- * the reaper looks once a second while there are any.
+ * A change is a hint, not a verdict: the probe fires just before the state is stored, so
+ * the worker may see a new listener still in CLOSE, or a closing one still in LISTEN. Every
+ * entry a change touches is therefore looked at again a second later (the tick): it stays
+ * while its socket listens or still has request socks queued (ss shows those until their
+ * timers notice the listener is gone), and goes otherwise.
+ *
+ * Entries are found by socket in one hash table and read per namespace from a group list,
+ * both resizable: add and remove are O(1), a read is O(listeners of the namespace).
+ * Readers hold rcu_read_lock(); what the worker unlinks is freed after synchronize_rcu(),
+ * never by an RCU callback, so unloading waits for nobody else's callbacks.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/jiffies.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/rculist.h>
+#include <linux/rhashtable.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <net/inet_connection_sock.h>
+#include <net/inet_hashtables.h>
 #include <net/sock.h>
 #include "counters.h"
 #include "listeners.h"
 
 struct seqstate_listener {
-	struct list_head node;
-	struct sock *sk;
-	bool closed;		/* left LISTEN with request socks still queued */
-	struct list_head dead;	/* on seqstate_graveyard */
+	struct rhash_head node;		/* in seqstate_listeners, by sk */
+	struct sock *sk;		/* holds a reference */
+	struct seqstate_listener_group *group;
+	struct list_head group_node;	/* in group->listeners, RCU */
+	struct list_head all_node;	/* in seqstate_all, RCU */
+	unsigned long check_at;		/* jiffies; 0 once seen listening after its last change */
+	struct list_head pending_node;	/* in seqstate_pending while check_at is set */
+	struct list_head dead;
 };
 
-static LIST_HEAD(seqstate_listeners);
-static LIST_HEAD(seqstate_graveyard);
-static DEFINE_SPINLOCK(seqstate_listeners_lock);	/* both lists */
+/* The listeners of one namespace. */
+struct seqstate_listener_group {
+	struct rhash_head node;		/* in seqstate_groups, by net */
+	const struct net *net;
+	struct list_head listeners;
+	struct list_head dead;
+};
 
-static void seqstate_listeners_reap(struct work_struct *work);
-static DECLARE_DELAYED_WORK(seqstate_reaper, seqstate_listeners_reap);
+static const struct rhashtable_params seqstate_listener_params = {
+	.key_len = sizeof(struct sock *),
+	.key_offset = offsetof(struct seqstate_listener, sk),
+	.head_offset = offsetof(struct seqstate_listener, node),
+	.automatic_shrinking = true,
+};
 
-static struct seqstate_listener *seqstate_listener_find(const struct sock *sk)
+static const struct rhashtable_params seqstate_group_params = {
+	.key_len = sizeof(struct net *),
+	.key_offset = offsetof(struct seqstate_listener_group, net),
+	.head_offset = offsetof(struct seqstate_listener_group, node),
+	.automatic_shrinking = true,
+};
+
+static struct rhashtable seqstate_listeners;
+static struct rhashtable seqstate_groups;
+static LIST_HEAD(seqstate_all);
+static LIST_HEAD(seqstate_pending);	/* entries to look at again */
+static DEFINE_MUTEX(seqstate_listeners_lock);	/* every change to the above */
+
+/*
+ * The ring (Vyukov's bounded queue, one consumer): slot i is free for the producer at
+ * position pos when its seq is pos, and published when it is pos + 1.
+ */
+#define SEQSTATE_RING_SIZE	1024
+struct seqstate_change {
+	unsigned long seq;
+	struct sock *sk;
+	bool listen;	/* entered LISTEN, else left it */
+};
+
+static struct seqstate_change seqstate_ring[SEQSTATE_RING_SIZE];
+static atomic_long_t seqstate_ring_head;
+static unsigned long seqstate_ring_tail;	/* the worker's */
+static bool seqstate_resync;			/* a change was lost */
+
+static void seqstate_listeners_work(struct work_struct *work);
+static DECLARE_DELAYED_WORK(seqstate_worker, seqstate_listeners_work);
+static void seqstate_listeners_tick(struct work_struct *work);
+static DECLARE_DELAYED_WORK(seqstate_ticker, seqstate_listeners_tick);
+
+/* From the tracepoint: @sk enters LISTEN (@listen) or leaves it. No lock, no allocation. */
+void seqstate_listener_changed(struct sock *sk, bool listen)
+{
+	long pos = atomic_long_read(&seqstate_ring_head);
+	struct seqstate_change *c;
+	long seq;
+
+	for (;;) {
+		c = &seqstate_ring[pos & (SEQSTATE_RING_SIZE - 1)];
+		/* Pairs with the consumer's release: the slot's last reader is done with it. */
+		seq = smp_load_acquire(&c->seq);
+		if (seq == pos) {
+			if (atomic_long_try_cmpxchg(&seqstate_ring_head, &pos, pos + 1))
+				break;	/* the slot is ours */
+			continue;	/* another producer took it; pos is the new head */
+		}
+		if (seq - pos < 0) {
+			/* Full: the worker walks the listening hash instead. */
+			seqstate_miss(SEQSTATE_MISS_LISTENER_QUEUE);
+			WRITE_ONCE(seqstate_resync, true);
+			queue_delayed_work(system_wq, &seqstate_worker, 0);
+			return;
+		}
+		pos = atomic_long_read(&seqstate_ring_head);	/* taken meanwhile: catch up */
+	}
+	sock_hold(sk);
+	c->sk = sk;
+	c->listen = listen;
+	/* Publish: pairs with the acquire in seqstate_ring_pop(). */
+	smp_store_release(&c->seq, pos + 1);
+	/* In a jiffy: a storm of changes wakes the worker once per jiffy, not per change. */
+	queue_delayed_work(system_wq, &seqstate_worker, 1);
+}
+
+static void seqstate_listener_check_later(struct seqstate_listener *l)
+{
+	lockdep_assert_held(&seqstate_listeners_lock);
+	if (!l->check_at)
+		list_add_tail(&l->pending_node, &seqstate_pending);
+	/* Never 0: 0 means "nothing to check". */
+	l->check_at = (jiffies + HZ) | 1;
+}
+
+/*
+ * Track @sk if it starts to @listen, and look at it again later. The caller's reference
+ * passes to the entry or is dropped.
+ */
+static void seqstate_listener_note(struct sock *sk, bool listen)
+{
+	const struct net *net = sock_net(sk);
+	struct seqstate_listener_group *g;
+	struct seqstate_listener *l;
+
+	lockdep_assert_held(&seqstate_listeners_lock);
+	l = rhashtable_lookup_fast(&seqstate_listeners, &sk, seqstate_listener_params);
+	if (l) {
+		sock_put(sk);
+		seqstate_listener_check_later(l);
+		return;
+	}
+	if (!listen) {
+		sock_put(sk);	/* never tracked: nothing to look at */
+		return;
+	}
+	l = kzalloc(sizeof(*l), GFP_KERNEL);
+	if (!l)
+		goto untracked;
+	g = rhashtable_lookup_fast(&seqstate_groups, &net, seqstate_group_params);
+	if (!g) {
+		g = kzalloc(sizeof(*g), GFP_KERNEL);
+		if (!g)
+			goto err_free;
+		g->net = net;
+		INIT_LIST_HEAD(&g->listeners);
+		if (rhashtable_insert_fast(&seqstate_groups, &g->node, seqstate_group_params)) {
+			kfree(g);
+			goto err_free;
+		}
+		seqstate_memory_add(sizeof(*g));
+	}
+	l->sk = sk;
+	l->group = g;
+	if (rhashtable_insert_fast(&seqstate_listeners, &l->node, seqstate_listener_params))
+		goto err_group;
+	list_add_tail_rcu(&l->group_node, &g->listeners);
+	list_add_tail_rcu(&l->all_node, &seqstate_all);
+	seqstate_memory_add(sizeof(*l));
+	seqstate_listener_check_later(l);
+	return;
+
+err_group:
+	if (list_empty(&g->listeners)) {
+		rhashtable_remove_fast(&seqstate_groups, &g->node, seqstate_group_params);
+		synchronize_rcu();	/* readers may have found it */
+		kfree(g);
+		seqstate_memory_add(-(long)sizeof(*g));
+	}
+err_free:
+	kfree(l);
+untracked:
+	/* Its half-open connections go uncounted; verify shows the difference. */
+	seqstate_miss(SEQSTATE_MISS_LISTENER);
+	sock_put(sk);
+}
+
+/*
+ * The oldest published change, or false: the ring is empty, or its oldest slot's producer
+ * is between claim and publish.
+ */
+static bool seqstate_ring_pop(struct sock **sk, bool *listen)
+{
+	struct seqstate_change *c;
+
+	lockdep_assert_held(&seqstate_listeners_lock);
+	c = &seqstate_ring[seqstate_ring_tail & (SEQSTATE_RING_SIZE - 1)];
+	/* Pairs with the producer's publish: sk and listen are written. */
+	if (smp_load_acquire(&c->seq) != seqstate_ring_tail + 1)
+		return false;
+	*sk = c->sk;
+	*listen = c->listen;
+	/* Free the slot for the producer one lap ahead, once sk and listen are read. */
+	smp_store_release(&c->seq, seqstate_ring_tail + SEQSTATE_RING_SIZE);
+	seqstate_ring_tail++;
+	return true;
+}
+
+/* Apply the published changes, in order. */
+static void seqstate_ring_drain(void)
+{
+	struct sock *sk;
+	bool listen;
+
+	while (seqstate_ring_pop(&sk, &listen)) {
+		seqstate_listener_note(sk, listen);
+		cond_resched();
+	}
+}
+
+/*
+ * The listening hash is one table for every namespace (per-namespace tables only split the
+ * established hash). Walked under RCU, as the kernel's own lookups do (listeners are
+ * SOCK_RCU_FREE), never under the bucket locks: the kernel takes those before disabling
+ * bottom halves, and taking them in another order deadlocks on PREEMPT_RT. A bucket is
+ * walked again after each batch of new listeners, skipping those already tracked.
+ */
+#define SEQSTATE_WALK_BATCH	32
+static struct sock *seqstate_batch[SEQSTATE_WALK_BATCH];
+
+static void seqstate_listeners_walk(void)
+{
+	struct inet_hashinfo *h = init_net.ipv4.tcp_death_row.hashinfo;
+	struct hlist_nulls_node *node;
+	unsigned int i, n, k;
+	struct sock *sk;
+
+	lockdep_assert_held(&seqstate_listeners_lock);
+	for (i = 0; i <= h->lhash2_mask; i++) {
+		struct inet_listen_hashbucket *ilb = &h->lhash2[i];
+
+		do {
+			n = 0;
+			rcu_read_lock();
+			sk_nulls_for_each_rcu(sk, node, &ilb->nulls_head) {
+				if (sk->sk_protocol != IPPROTO_TCP ||
+				    READ_ONCE(sk->sk_state) != TCP_LISTEN ||
+				    rhashtable_lookup(&seqstate_listeners, &sk,
+						      seqstate_listener_params) ||
+				    !refcount_inc_not_zero(&sk->sk_refcnt))
+					continue;
+				seqstate_batch[n++] = sk;
+				if (n == SEQSTATE_WALK_BATCH)
+					break;
+			}
+			rcu_read_unlock();
+			for (k = 0; k < n; k++)
+				seqstate_listener_note(seqstate_batch[k], true);
+		} while (n == SEQSTATE_WALK_BATCH);
+		cond_resched();
+	}
+}
+
+static void seqstate_listeners_work(struct work_struct *work)
 {
 	struct seqstate_listener *l;
 
-	list_for_each_entry(l, &seqstate_listeners, node)
-		if (l->sk == sk)
-			return l;
-	return NULL;
+	mutex_lock(&seqstate_listeners_lock);
+	seqstate_ring_drain();
+	if (READ_ONCE(seqstate_resync)) {
+		WRITE_ONCE(seqstate_resync, false);
+		/* Lost changes: find every listener, and look again at every entry. */
+		seqstate_listeners_walk();
+		list_for_each_entry(l, &seqstate_all, all_node)
+			seqstate_listener_check_later(l);
+	}
+	if (!list_empty(&seqstate_pending) && !delayed_work_pending(&seqstate_ticker))
+		queue_delayed_work(system_wq, &seqstate_ticker, HZ);
+	mutex_unlock(&seqstate_listeners_lock);
+	/*
+	 * A producer is between claim and publish (preempted there, on kernels whose probes
+	 * are preemptible): come back for its change in a jiffy.
+	 */
+	if (smp_load_acquire(&seqstate_ring[seqstate_ring_tail & (SEQSTATE_RING_SIZE - 1)].seq) !=
+	    seqstate_ring_tail)
+		queue_delayed_work(system_wq, &seqstate_worker, 1);
 }
 
-/* After an RCU grace period since they left the list. */
-static void seqstate_listeners_free(struct list_head *dead)
+/* What the worker unlinked, to be freed after an RCU grace period. */
+struct seqstate_graveyard {
+	struct list_head listeners, groups;
+};
+
+static void seqstate_graveyard_init(struct seqstate_graveyard *dead)
 {
+	INIT_LIST_HEAD(&dead->listeners);
+	INIT_LIST_HEAD(&dead->groups);
+}
+
+static void seqstate_listener_unlink(struct seqstate_listener *l, struct seqstate_graveyard *dead)
+{
+	struct seqstate_listener_group *g = l->group;
+
+	lockdep_assert_held(&seqstate_listeners_lock);
+	if (l->check_at)
+		list_del(&l->pending_node);
+	rhashtable_remove_fast(&seqstate_listeners, &l->node, seqstate_listener_params);
+	list_del_rcu(&l->group_node);
+	list_del_rcu(&l->all_node);
+	list_add(&l->dead, &dead->listeners);
+	if (list_empty(&g->listeners)) {
+		rhashtable_remove_fast(&seqstate_groups, &g->node, seqstate_group_params);
+		list_add(&g->dead, &dead->groups);
+	}
+}
+
+static void seqstate_listeners_free(struct seqstate_graveyard *dead)
+{
+	struct seqstate_listener_group *g, *gtmp;
 	struct seqstate_listener *l, *tmp;
 
-	list_for_each_entry_safe(l, tmp, dead, dead) {
+	if (list_empty(&dead->listeners))
+		return;
+	synchronize_rcu();
+	list_for_each_entry_safe(l, tmp, &dead->listeners, dead) {
 		sock_put(l->sk);
 		kfree(l);
 		seqstate_memory_add(-(long)sizeof(*l));
 	}
-}
-
-/* From the tracepoint (atomic) or the table walk at load; a listener is added once. */
-void seqstate_listener_add(struct sock *sk)
-{
-	struct seqstate_listener *l, *old;
-
-	l = kmalloc(sizeof(*l), GFP_ATOMIC);
-	if (!l)
-		return;		/* its half-open connections go uncounted; verify shows it */
-	l->sk = sk;
-	l->closed = false;
-	spin_lock_bh(&seqstate_listeners_lock);
-	old = seqstate_listener_find(sk);
-	if (old) {
-		old->closed = false;	/* listening again */
-		spin_unlock_bh(&seqstate_listeners_lock);
-		kfree(l);
-		return;
+	list_for_each_entry_safe(g, gtmp, &dead->groups, dead) {
+		kfree(g);
+		seqstate_memory_add(-(long)sizeof(*g));
 	}
-	sock_hold(sk);
-	seqstate_memory_add(sizeof(*l));
-	list_add_rcu(&l->node, &seqstate_listeners);
-	spin_unlock_bh(&seqstate_listeners_lock);
 }
 
-/* With seqstate_listeners_lock held. */
-static void seqstate_listener_unlink(struct seqstate_listener *l)
+/* Look at the entries whose time has come: keep listeners, drop what closed and drained. */
+static void seqstate_listeners_tick(struct work_struct *work)
 {
-	list_del_rcu(&l->node);
-	list_add(&l->dead, &seqstate_graveyard);
-}
-
-/* @sk left LISTEN. */
-void seqstate_listener_del(const struct sock *sk)
-{
-	struct seqstate_listener *l;
-	bool closed = false;
-
-	spin_lock_bh(&seqstate_listeners_lock);
-	l = seqstate_listener_find(sk);
-	if (l && inet_csk_reqsk_queue_len(sk)) {
-		l->closed = true;
-		closed = true;
-	} else if (l) {
-		seqstate_listener_unlink(l);
-	}
-	spin_unlock_bh(&seqstate_listeners_lock);
-	if (closed)
-		schedule_delayed_work(&seqstate_reaper, HZ);
-	else if (l)
-		mod_delayed_work(system_wq, &seqstate_reaper, 0);
-}
-
-/*
- * Unlink the closed listeners whose request socks are all gone, and free what is in the
- * graveyard; look again in a second while closed listeners wait for their queues.
- */
-static void seqstate_listeners_reap(struct work_struct *work)
-{
+	struct seqstate_graveyard dead;
 	struct seqstate_listener *l, *tmp;
-	bool again = false;
-	LIST_HEAD(dead);
 
-	spin_lock_bh(&seqstate_listeners_lock);
-	list_for_each_entry_safe(l, tmp, &seqstate_listeners, node) {
-		if (!l->closed)
+	seqstate_graveyard_init(&dead);
+	mutex_lock(&seqstate_listeners_lock);
+	list_for_each_entry_safe(l, tmp, &seqstate_pending, pending_node) {
+		if (time_before(jiffies, l->check_at))
 			continue;
-		if (inet_csk_reqsk_queue_len(l->sk))
-			again = true;
-		else
-			seqstate_listener_unlink(l);
+		if (READ_ONCE(l->sk->sk_state) == TCP_LISTEN) {
+			list_del(&l->pending_node);
+			l->check_at = 0;
+		} else if (!inet_csk_reqsk_queue_len(l->sk)) {
+			seqstate_listener_unlink(l, &dead);
+		} else {
+			seqstate_listener_check_later(l);	/* request socks still queued */
+		}
 	}
-	list_splice_init(&seqstate_graveyard, &dead);
-	spin_unlock_bh(&seqstate_listeners_lock);
-	if (!list_empty(&dead)) {
-		synchronize_rcu();
-		seqstate_listeners_free(&dead);
-	}
-	if (again)
-		schedule_delayed_work(&seqstate_reaper, HZ);
+	if (!list_empty(&seqstate_pending))
+		queue_delayed_work(system_wq, &seqstate_ticker, HZ);
+	mutex_unlock(&seqstate_listeners_lock);
+	seqstate_listeners_free(&dead);
 }
 
 /* Request socks queued on the listeners of @net, or of every namespace when @net is NULL. */
 s64 seqstate_listeners_halfopen(const struct net *net)
 {
+	struct seqstate_listener_group *g;
 	struct seqstate_listener *l;
 	s64 n = 0;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(l, &seqstate_listeners, node)
-		if (!net || net_eq(sock_net(l->sk), net))
+	if (!net) {
+		list_for_each_entry_rcu(l, &seqstate_all, all_node)
 			n += inet_csk_reqsk_queue_len(l->sk);
+	} else {
+		g = rhashtable_lookup(&seqstate_groups, &net, seqstate_group_params);
+		if (g)
+			list_for_each_entry_rcu(l, &g->listeners, group_node)
+				n += inet_csk_reqsk_queue_len(l->sk);
+	}
 	rcu_read_unlock();
 	return n;
 }
 
-/* Once nothing adds or removes any more (the probe is gone). */
+int seqstate_listeners_init(void)
+{
+	int i, err;
+
+	for (i = 0; i < SEQSTATE_RING_SIZE; i++)
+		seqstate_ring[i].seq = i;
+	atomic_long_set(&seqstate_ring_head, 0);
+	seqstate_ring_tail = 0;
+
+	err = rhashtable_init(&seqstate_listeners, &seqstate_listener_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&seqstate_groups, &seqstate_group_params);
+	if (err)
+		rhashtable_destroy(&seqstate_listeners);
+	return err;
+}
+
+/* Once the probe is attached: the listeners that were there before. */
+void seqstate_listeners_baseline(void)
+{
+	WRITE_ONCE(seqstate_resync, true);
+	mod_delayed_work(system_wq, &seqstate_worker, 0);
+	flush_delayed_work(&seqstate_worker);
+}
+
+/* Once the probe is gone: nothing adds to the ring any more. */
 void seqstate_listeners_exit(void)
 {
+	struct seqstate_graveyard dead;
 	struct seqstate_listener *l, *tmp;
-	LIST_HEAD(dead);
+	struct sock *sk;
+	bool listen;
 
-	cancel_delayed_work_sync(&seqstate_reaper);
-	spin_lock_bh(&seqstate_listeners_lock);
-	list_for_each_entry_safe(l, tmp, &seqstate_listeners, node)
-		seqstate_listener_unlink(l);
-	list_splice_init(&seqstate_graveyard, &dead);
-	spin_unlock_bh(&seqstate_listeners_lock);
-	synchronize_rcu();
+	seqstate_graveyard_init(&dead);
+	cancel_delayed_work_sync(&seqstate_worker);
+	cancel_delayed_work_sync(&seqstate_ticker);
+	mutex_lock(&seqstate_listeners_lock);
+	while (seqstate_ring_pop(&sk, &listen))
+		sock_put(sk);
+	list_for_each_entry_safe(l, tmp, &seqstate_all, all_node)
+		seqstate_listener_unlink(l, &dead);
+	mutex_unlock(&seqstate_listeners_lock);
 	seqstate_listeners_free(&dead);
+	rhashtable_destroy(&seqstate_groups);
+	rhashtable_destroy(&seqstate_listeners);
 }

@@ -7,9 +7,12 @@
 struct net;
 struct sock;
 
-void seqstate_listener_add(struct sock *sk);
-void seqstate_listener_del(const struct sock *sk);
-s64 seqstate_listeners_halfopen(const struct net *net);
+int seqstate_listeners_init(void);
 void seqstate_listeners_exit(void);
+void seqstate_listeners_baseline(void);
+
+/* From the tracepoint, in any context: @sk enters or leaves LISTEN. */
+void seqstate_listener_changed(struct sock *sk, bool listen);
+s64 seqstate_listeners_halfopen(const struct net *net);
 
 #endif /* _SEQSTATE_LISTENERS_H */

@@ -24,9 +24,13 @@ static int __init seqstate_init(void)
 	err = seqstate_isn_init();
 	if (err)
 		return err;
-	err = seqstate_netns_init();
+	/* Before the namespaces: their /proc files read the listeners until they are gone. */
+	err = seqstate_listeners_init();
 	if (err)
 		goto err_isn;
+	err = seqstate_netns_init();
+	if (err)
+		goto err_listeners;
 	err = seqstate_sysfs_init();
 	if (err)
 		goto err_netns;
@@ -36,7 +40,9 @@ static int __init seqstate_init(void)
 	err = seqstate_tracepoint_init();
 	if (err)
 		goto err_timewait;
+	seqstate_timewait_start();
 	/* Now that every change is counted: the sockets that were already there. */
+	seqstate_listeners_baseline();
 	seqstate_netns_baseline();
 	pr_info("loaded, version %s\n", SEQSTATE_VERSION);
 	return 0;
@@ -48,7 +54,10 @@ err_sysfs:
 err_netns:
 	seqstate_isn_exit();	/* unhooked before the namespaces' keys go */
 	seqstate_netns_exit();
+	seqstate_listeners_exit();
 	return err;
+err_listeners:
+	seqstate_listeners_exit();
 err_isn:
 	seqstate_isn_exit();
 	return err;
@@ -58,10 +67,10 @@ static void __exit seqstate_exit(void)
 {
 	seqstate_tracepoint_exit();
 	seqstate_timewait_exit();
-	seqstate_listeners_exit();
 	seqstate_sysfs_exit();
 	seqstate_isn_exit();
 	seqstate_netns_exit();
+	seqstate_listeners_exit();	/* once no /proc file can read them */
 	pr_info("unloaded\n");
 }
 

@@ -38,10 +38,10 @@ static void seqstate_probe(void *data, const struct sock *sk, const int oldstate
 			return;
 		}
 		if (oldstate == TCP_LISTEN)
-			seqstate_listener_del(sk);
+			seqstate_listener_changed((struct sock *)sk, false);
 	} else if (newstate == TCP_LISTEN) {
-		/* The probe's prototype is const; the listener list holds a reference. */
-		seqstate_listener_add((struct sock *)sk);
+		/* The probe's prototype is const; the change holds a reference. */
+		seqstate_listener_changed((struct sock *)sk, true);
 	}
 	seqstate_netns_count(net, oldstate, newstate);
 }

@@ -9,11 +9,15 @@
 #include <net/inet_timewait_sock.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
-#include "listeners.h"
 #include "walk.h"
 
+/*
+ * As the kernel takes a listening bucket's lock (tcp_ipv4.c, inet_diag.c): with bottom
+ * halves enabled, which it disables only under the lock. The other order deadlocks on
+ * PREEMPT_RT, where both are sleeping locks.
+ */
 static void seqstate_walk_listeners(struct net *net, struct inet_hashinfo *h,
-				    struct seqstate_walk *w, bool add_listeners)
+				    struct seqstate_walk *w)
 {
 	struct hlist_nulls_node *node;
 	struct sock *sk;
@@ -24,15 +28,11 @@ static void seqstate_walk_listeners(struct net *net, struct inet_hashinfo *h,
 
 		if (hlist_nulls_empty(&ilb->nulls_head))
 			continue;
-		spin_lock_bh(&ilb->lock);
-		sk_nulls_for_each(sk, node, &ilb->nulls_head) {
-			if (!net_eq(sock_net(sk), net) || sk->sk_state != TCP_LISTEN)
-				continue;
-			w->state[TCP_LISTEN]++;
-			if (add_listeners)
-				seqstate_listener_add(sk);
-		}
-		spin_unlock_bh(&ilb->lock);
+		spin_lock(&ilb->lock);
+		sk_nulls_for_each(sk, node, &ilb->nulls_head)
+			if (net_eq(sock_net(sk), net) && sk->sk_state == TCP_LISTEN)
+				w->state[TCP_LISTEN]++;
+		spin_unlock(&ilb->lock);
 		cond_resched();
 	}
 }
@@ -71,11 +71,11 @@ static void seqstate_walk_established(struct net *net, struct inet_hashinfo *h,
 	}
 }
 
-void seqstate_walk_net(struct net *net, struct seqstate_walk *w, bool add_listeners)
+void seqstate_walk_net(struct net *net, struct seqstate_walk *w)
 {
 	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
 
 	memset(w, 0, sizeof(*w));
-	seqstate_walk_listeners(net, h, w, add_listeners);
+	seqstate_walk_listeners(net, h, w);
 	seqstate_walk_established(net, h, w);
 }

@@ -12,6 +12,6 @@ struct seqstate_walk {
 	s64 halfopen;
 };
 
-void seqstate_walk_net(struct net *net, struct seqstate_walk *w, bool add_listeners);
+void seqstate_walk_net(struct net *net, struct seqstate_walk *w);
 
 #endif /* _SEQSTATE_WALK_H */

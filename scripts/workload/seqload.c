@@ -82,6 +82,10 @@ static const char usage_text[] =
 "  listen -p PORT [-n N] [-a ADDR] [-6]\n"
 "      listen on ADDR (any), print: listening port=P; accept and close N (1)\n"
 "      connections, printing: accepted remote=A:P\n"
+"  listenstorm -n N -t THREADS -p PORT [-6]\n"
+"      THREADS threads, N rounds each: a socket with SO_REUSEPORT binds PORT,\n"
+"      listens, every third round disconnects (connect AF_UNSPEC) and listens\n"
+"      again, and closes; prints: listenstorm listens=L\n"
 "  readfile -n K FILE...\n"
 "      K times: open, read to EOF and close each FILE, print:\n"
 "      readfile runs=K us_per_run=X.X bytes=B (B: bytes read in the last run)\n"
@@ -900,6 +904,51 @@ static int cmd_listen(void)
 	return 0;
 }
 
+/* ---- listenstorm ---- */
+
+static long storm_listens;
+
+static void *storm_thread(void *arg)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = fill_addr(&ss, opt.family, NULL, opt.port);
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	long i, listens = 0;
+	int fd;
+
+	(void)arg;
+	for (i = 0; i < opt.n; i++) {
+		fd = xsocket(opt.family, SOCK_STREAM, 0);
+		xsetsockopt(fd, SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT");
+		if (bind(fd, (struct sockaddr *)&ss, len))
+			die("listenstorm: bind port %ld: %s", opt.port, strerror(errno));
+		if (listen(fd, 16))
+			die("listenstorm: listen: %s", strerror(errno));
+		listens++;
+		/* LISTEN -> CLOSE -> LISTEN on one socket: the changes must stay in order. */
+		if (i % 3 == 2 && !connect(fd, &unspec, sizeof(unspec)) && !listen(fd, 16))
+			listens++;
+		close(fd);
+	}
+	__atomic_add_fetch(&storm_listens, listens, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+static int cmd_listenstorm(void)
+{
+	pthread_t th[64];
+	long i;
+
+	if (opt.n < 0 || opt.t < 1 || opt.t > 64 || opt.port < 1)
+		usage_err("listenstorm: -n N, -t THREADS (1-64) and -p PORT are required");
+	for (i = 0; i < opt.t; i++)
+		xthread(&th[i], storm_thread, NULL);
+	for (i = 0; i < opt.t; i++)
+		pthread_join(th[i], NULL);
+	printf("listenstorm listens=%ld\n", storm_listens);
+	return 0;
+}
+
 /* ---- readfile / time ---- */
 
 static double since_us(const struct timespec *t0)
@@ -1221,6 +1270,20 @@ static const char *const bad_query[] = {
 
 static const char hexdigits[] = "0123456789abcdefABCDEF";
 
+/*
+ * A valid value of some file, then a NUL and more: what a parser that stops at the NUL
+ * (strlen() of the write, where the write was longer) would take.
+ */
+#define NUL_FORM(s) { s, sizeof(s) - 1 }
+static const struct {
+	const char *s;
+	size_t len;
+} bad_nul[] = {
+	NUL_FORM("60\0junk"), NUL_FORM("0\0"), NUL_FORM("1\0\n"), NUL_FORM("1\n\0"),
+	NUL_FORM("000102030405060708090a0b0c0d0e0f\0"),
+	NUL_FORM("127.0.0.1 80 127.0.0.2 80\0x"),
+};
+
 /* Fill @buf with one malformed input (no more than @max bytes); return its length. */
 static size_t bad_input(char *buf, size_t max, const char *kind, long i)
 {
@@ -1232,6 +1295,11 @@ static size_t bad_input(char *buf, size_t max, const char *kind, long i)
 		const char *const *set = bad_common;
 		size_t n = ARRAY_SIZE(bad_common);
 
+		if (i % 16 == 8) {	/* every 16th: a value, a NUL, junk */
+			j = rnd(ARRAY_SIZE(bad_nul));
+			memcpy(buf, bad_nul[j].s, bad_nul[j].len);
+			return bad_nul[j].len;
+		}
 		if (!strcmp(kind, "bool") && rnd(2)) {
 			set = bad_bool;
 			n = ARRAY_SIZE(bad_bool);
@@ -1333,6 +1401,8 @@ static int cmd_badwrites(void)
 		/* every 1000th is empty: the VFS takes it without asking the file */
 		len = i % 1000 == 999 ? 0 : bad_input(buf, sizeof(buf), opt.kind, i);
 		r = pwrite(fd, buf, len, 0);
+		if (r < 0 && errno == ESPIPE)	/* a seq_file's write takes no offset */
+			r = write(fd, buf, len);
 		if (!len && !r) {
 			empty++;
 		} else if (r < 0 && errno == EINVAL) {
@@ -1448,6 +1518,7 @@ static const struct command {
 	{ "capture",	"i:p:n:t:6",	cmd_capture,	false },
 	{ "connect",	"a:p:n:6",	cmd_connect,	false },
 	{ "listen",	"p:n:a:6",	cmd_listen,	false },
+	{ "listenstorm", "n:t:p:6",	cmd_listenstorm, false },
 	{ "readfile",	"n:",		cmd_readfile,	true },
 	/* "+": stop at CMD even without "--", its options are not ours */
 	{ "time",	"+n:",		cmd_time,	true },

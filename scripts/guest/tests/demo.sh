@@ -9,7 +9,7 @@ show() {
 	echo "demo|" >&3
 }
 
-load_seqstate
+load_seqstate rekey_guard_s=0	# the ISN switch below comes right after the load
 show cat /sys/module/seqstate/version
 show seqload churn -n 1000 -t 2
 show seqload churn -n 500 -6
@@ -34,5 +34,5 @@ until ss -tlnH | grep -q ":7200 "; do sleep 0.1; done
 seqload connect -a 127.0.0.1 -p 7200 >/dev/null
 wait
 show cat /tmp/cap
-show grep . /sys/kernel/seqstate/isn/active /sys/kernel/seqstate/isn/issued_v4 /sys/kernel/seqstate/isn/key_epoch /sys/kernel/seqstate/isn/tick_ns
+show grep . /sys/kernel/seqstate/isn/active /sys/kernel/seqstate/isn/answered_v4 /sys/kernel/seqstate/isn/key_epoch /sys/kernel/seqstate/isn/tick_ns
 unload_seqstate

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Hostile input and permissions. Every writable file takes malformed writes (seqload
-# badwrites: empty, oversized, partial, binary, signs, overflow, whitespace forms) and
-# answers each with EINVAL (an empty write is 0: the VFS never asks the module), nothing
-# changes, and the console is not flooded.
-# Nobody but root writes anything, nobody reads the key, and an unprivileged user
-# namespace changes nothing host-wide.
+# badwrites: empty, oversized, partial, binary, signs, overflow, whitespace forms, a valid
+# value with a NUL and junk after it) and answers each with EINVAL (an empty write to a
+# sysfs file is 0: the VFS never asks the module), nothing changes, and the console is not
+# flooded.
+# Nobody but root writes anything, nobody reads the key, an unprivileged user namespace
+# changes nothing host-wide, and its root cannot ask the query (an oracle of the key).
 # Size: SEQSTATE_STRESS_WRITES per file (default 1000; make stress: 10000).
 . /seqstate/lib.sh
 
@@ -16,16 +17,23 @@ ip link set lo up
 
 writes=${SEQSTATE_STRESS_WRITES:-1000}
 isn=/sys/kernel/seqstate/isn
-guard=/sys/module/seqstate/parameters/rekey_guard_s
+guard=$isn/rekey_guard_s
+param=/sys/module/seqstate/parameters/rekey_guard_s
+query=/proc/net/seqstate/query
 load_seqstate
+echo 0 >$guard		# active may switch; the guard is 0 throughout and must stay so
 seqload churn -n 5 -r >/dev/null	# counters to keep, and no TIME-WAIT to expire
-echo "127.0.0.1 80 127.0.0.2 81" >$isn/query
-query=$(cat $isn/query)
+
+# F of a tuple under the key now: a query, answered on the same open file.
+f_now() {
+	{ echo "127.0.0.1 80 127.0.0.2 81" >&5; cat <&5; } 5<>$query | sed 's/.* f=\([0-9]*\).*/\1/'
+}
+f=$(f_now)
 
 state() {	# everything a write could change
 	echo "epoch=$(cat $isn/key_epoch) active=$(cat $isn/active) guard=$(cat $guard)"
-	echo "issued=$(cat $isn/issued_v4)/$(cat $isn/issued_v6) query=$(cat $isn/query)"
-	cat /proc/net/seqstate/states /proc/net/seqstate/transitions
+	echo "answered=$(cat $isn/answered_v4)/$(cat $isn/answered_v6) f=$(f_now)"
+	cat /proc/net/seqstate/states /proc/net/seqstate/transitions /proc/net/seqstate/isn
 }
 
 # The module's messages so far: every one has the "seqstate: " prefix.
@@ -38,9 +46,9 @@ for active in 0 1; do
 	before=$(state)
 	msgs=$(messages)
 	start=$(date +%s)
-	for f in "$isn/key key" "$isn/rekey bool" "$isn/active bool" "$isn/query query" \
+	for file in "$isn/key key" "$isn/rekey bool" "$isn/active bool" "$query query" \
 		 "$guard uint"; do
-		set -- $f
+		set -- $file
 		out=$(seqload badwrites -n "$writes" -k "$2" "$1") || fail "badwrites $1"
 		echo "pass: $1: $out"
 	done
@@ -57,16 +65,14 @@ done
 echo 0 >$isn/active
 
 # The same key gives the same F: the bad writes did not touch it.
-echo "127.0.0.1 80 127.0.0.2 81" >$isn/query
-assert_eq "F of a tuple after the bad writes" "$(echo "$query" | sed 's/.* f=\([0-9]*\).*/\1/')" \
-	"$(sed 's/.* f=\([0-9]*\).*/\1/' $isn/query)"
+assert_eq "F of a tuple after the bad writes" "$f" "$(f_now)"
 
 # Well-formed writes still work: the bad ones broke nothing.
-echo 0 >$guard
 echo 000102030405060708090a0b0c0d0e0f >$isn/key
 echo 1 >$isn/rekey
 assert_eq "key_epoch after two good key changes" 2 "$(cat $isn/key_epoch)"
 echo 60 >$guard
+assert_eq "rekey_guard_s, as the parameter shows it" 60 "$(cat $param)"
 
 # Permissions: the least that works.
 mode() {
@@ -74,8 +80,10 @@ mode() {
 }
 assert_eq "mode of isn/key" "--w-------" "$(mode $isn/key)"
 assert_eq "mode of isn/rekey" "--w-------" "$(mode $isn/rekey)"
-assert_eq "mode of isn/query" "-rw-------" "$(mode $isn/query)"
+assert_eq "mode of query" "-rw-------" "$(mode $query)"
 assert_eq "mode of isn/active" "-rw-r--r--" "$(mode $isn/active)"
+assert_eq "mode of isn/rekey_guard_s" "-rw-r--r--" "$(mode $guard)"
+assert_eq "mode of the rekey_guard_s parameter" "-r--r--r--" "$(mode $param)"
 assert_eq "root reads the key" EACCES "$(seqload try read $isn/key)"
 assert_eq "root reads rekey" EACCES "$(seqload try read $isn/rekey)"
 
@@ -99,10 +107,15 @@ done
 [ ! -e /proc/sys/kernel/unprivileged_userns_clone ] ||
 	echo 1 >/proc/sys/kernel/unprivileged_userns_clone
 before=$(state)
-for f in $isn/key $isn/rekey $isn/active $isn/query $guard; do
+for f in $isn/key $isn/rekey $isn/active $guard $param; do
 	assert_eq "root of an unprivileged user namespace writes $f" EACCES \
 		"$(seqload asuser 65534 unshare -r -n seqload try write "$f" 1)"
 done
+# A network namespace it made once its user namespace had root mapped is its own, /proc/net
+# included: it opens the query there, but may not ask.
+assert_eq "root of an unprivileged user namespace asks its own namespace's query" EPERM \
+	"$(seqload asuser 65534 unshare -r sh -c \
+	   "unshare -n seqload try write $query '127.0.0.1 80 127.0.0.2 81'")"
 assert_eq "root of an unprivileged user namespace reads the key" EACCES \
 	"$(seqload asuser 65534 unshare -r -n seqload try read $isn/key)"
 assert_eq "its own namespace's states, empty" 0 \

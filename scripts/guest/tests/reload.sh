@@ -33,15 +33,15 @@ sh -c 'while :; do for f in $(find /proc/net/seqstate /sys/kernel/seqstate \
 pids="$pids $!"
 # The ISN switch, and queries.
 sh -c 'while :; do echo 1 >/sys/kernel/seqstate/isn/active; echo 0 >/sys/kernel/seqstate/isn/active
-	echo "127.0.0.1 80 127.0.0.1 81" >/sys/kernel/seqstate/isn/query; done' >/dev/null 2>&1 &
+	echo "127.0.0.1 80 127.0.0.1 81" >/proc/net/seqstate/query; done' >/dev/null 2>&1 &
 pids="$pids $!"
 
 i=0
 while [ $i -lt "$cycles" ]; do
 	case $((i % 3)) in
-	0) load_seqstate ;;
-	1) load_seqstate isn_active=1 ;;
-	2) load_seqstate isn_netns_keys=1 ;;
+	0) load_seqstate rekey_guard_s=0 ;;	# guard 0: the switch loop attaches the hook
+	1) load_seqstate isn_active=1 rekey_guard_s=0 ;;	# and isn_active=1 switches in at load
+	2) load_seqstate isn_netns_keys=1 rekey_guard_s=0 ;;
 	esac
 	[ -n "$(files)" ] || fail "cycle $i: no files after load"
 	unload_seqstate

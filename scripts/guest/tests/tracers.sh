@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+# Another kprobe user on the host while connections churn and their TIME-WAIT ends: a
+# kprobe trace event on vfs_read, hit by a 1-byte dd on every CPU. A kprobe's handler is
+# skipped when another kprobe handler runs on its CPU, and softirqs (FINs, TIME-WAIT
+# timers expiring in a batch) land inside the dd's handlers: the timewait hooks must not
+# be kprobes. The gauges against ss after the churn and after TIME-WAIT, every
+# connection's FIN-WAIT-2 and TIME-WAIT accounted for, nothing missed.
+. /seqstate/lib.sh
+
+if [ "${1:-}" != netns ]; then
+	exec unshare -n sh -e /seqstate/tests/tracers.sh netns
+fi
+ip link set lo up
+
+T=/sys/kernel/tracing
+[ -e $T/kprobe_events ] || mount -t tracefs tracefs $T
+stop_tracer() {
+	kill $hammers 2>/dev/null || :
+	wait $hammers 2>/dev/null || :
+	echo 0 >$T/events/seqstate_tracers/enable 2>/dev/null || :
+	echo '-:seqstate_tracers/read' >>$T/kprobe_events 2>/dev/null || :
+}
+trap stop_tracer EXIT
+echo 'p:seqstate_tracers/read vfs_read file=$arg1 count=$arg3 comm=$comm' >>$T/kprobe_events
+echo 1 >$T/events/seqstate_tracers/enable
+hammers=
+for i in $(seq "$(grep -c ^processor /proc/cpuinfo)"); do
+	dd if=/dev/zero of=/dev/null bs=1 2>/dev/null &
+	hammers="$hammers $!"
+done
+
+load_seqstate
+# SEQSTATE_SCALE divides the connections (the debug kernels).
+n=$((1000 / ${SEQSTATE_SCALE:-1}))
+seqload churn -n $n -t 2
+until [ "$(ss -tanH state last-ack | wc -l)" = 0 ]; do sleep 0.1; done
+check_gauges "churn under another kprobe user"
+
+i=0
+until [ "$(ss -tanH state time-wait state fin-wait-2 | wc -l)" = 0 ]; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || fail "TIME-WAIT did not end within 150 s"
+	sleep 0.5
+done
+check_gauges "TIME-WAIT ended under another kprobe user"
+
+# Each client socket became a timewait socket (in FIN-WAIT-2 or TIME-WAIT) and died.
+died=$(($(transition time_wait close) + $(transition fin_wait2 close)))
+assert_eq "timewait deaths" $n "$died"
+assert_eq "fin_wait2 -> time_wait" $n "$(transition fin_wait2 time_wait)"
+hits=$(awk '$1 == "read" { print $2 }' $T/kprobe_profile)
+[ "${hits:-0}" -gt 0 ] || fail "the other kprobe never fired"
+echo "pass: the other kprobe fired $hits times"
+awk '$1 == "missed" && $2 ~ /^timewait/ { print "missed", $2, $3; if ($3 != 0) bad = 1 }
+     END { exit bad }' /proc/net/seqstate/verify || fail "timewait events missed"
+stop_tracer
+trap - EXIT
+unload_seqstate
