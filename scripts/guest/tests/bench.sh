@@ -1,10 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # make bench: every number is a ratio against a baseline measured in this same run. Lines for
-# the user go to the results channel prefixed "bench| ".
+# the user go to the results channel prefixed "bench| ". Knobs (SEQSTATE_GUEST_ENV):
+# SEQSTATE_BENCH_ONLY (sections, default "churn active read isn listen probe"),
+# SEQSTATE_BENCH_ROUNDS (7), SEQSTATE_BENCH_CONNS (3000 per churn), SEQSTATE_BENCH_CALLS
+# (100000 per in-kernel ISN or probe run), SEQSTATE_BENCH_LISTENS (2000 in-kernel
+# listen+close rounds), SEQSTATE_BENCH_STORM (1000 listenstorm rounds per thread),
+# SEQSTATE_BENCH_LISTEN_SIZES (listeners held, "10 10000").
 . /seqstate/lib.sh
 
-out() {
-	echo "bench| $*" >&3
+out() {	# out LINES: each line to the results channel and the console
+	echo "$*" | sed 's/^/bench| /' >&3
 	echo "$*"
 }
 
@@ -12,124 +17,315 @@ field() {	# field NAME LINE: the value of NAME=... in LINE
 	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
 
-# 1. Connections per second with the module loaded vs not, rounds interleaved so that drift
-#    of the emulator's speed hits both alike.
-rounds=${SEQSTATE_BENCH_ROUNDS:-7}
-n=${SEQSTATE_BENCH_CONNS:-3000}
-out "connections/s, loopback connect+accept+close, $n per round, 2 threads:"
-out "round  without  with  ratio"
-i=1
-: >/tmp/ratios
-while [ $i -le "$rounds" ]; do
-	a=$(field rate "$(unshare -n sh -c 'ip link set lo up; seqload churn -n '"$n"' -t 2')")
-	load_seqstate
-	b=$(field rate "$(unshare -n sh -c 'ip link set lo up; seqload churn -n '"$n"' -t 2')")
-	unload_seqstate
-	r=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
-	echo "$r" >>/tmp/ratios
-	out "$i      $a     $b    $r"
-	i=$((i + 1))
-done
 median() {
 	sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
-out "median ratio (with / without): $(median /tmp/ratios) (target >= 0.99)"
-out ""
+
+rounds=${SEQSTATE_BENCH_ROUNDS:-7}
+n=${SEQSTATE_BENCH_CONNS:-3000}
+
+# 1. Connections per second with the module loaded vs not, rounds interleaved so that drift
+#    of the emulator's speed hits both alike.
+bench_churn() {
+	out "connections/s, loopback connect+accept+close, $n per round, 2 threads:"
+	out "round  without  with  ratio"
+	i=1
+	: >/tmp/ratios
+	while [ $i -le "$rounds" ]; do
+		a=$(field rate "$(unshare -n sh -c 'ip link set lo up; seqload churn -n '"$n"' -t 2')")
+		load_seqstate
+		b=$(field rate "$(unshare -n sh -c 'ip link set lo up; seqload churn -n '"$n"' -t 2')")
+		unload_seqstate
+		r=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
+		echo "$r" >>/tmp/ratios
+		out "$i      $a     $b    $r"
+		i=$((i + 1))
+	done
+	out "median ratio (with / without): $(median /tmp/ratios) (target >= 0.99)"
+	out ""
+}
 
 # 2. The same with seqstate's ISNs (isn/active=1) vs the kernel's (0), module loaded.
-out "connections/s with isn/active 0 and 1, same rounds:"
-out "round  active=0  active=1  ratio"
-load_seqstate
-i=1
-: >/tmp/ratios
-while [ $i -le "$rounds" ]; do
-	echo 0 >/sys/kernel/seqstate/isn/active
-	a=$(field rate "$(unshare -n sh -c 'ip link set lo up; seqload churn -n '"$n"' -t 2')")
-	echo 1 >/sys/kernel/seqstate/isn/active
-	b=$(field rate "$(unshare -n sh -c 'ip link set lo up; seqload churn -n '"$n"' -t 2')")
-	r=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
-	echo "$r" >>/tmp/ratios
-	out "$i      $a      $b     $r"
-	i=$((i + 1))
-done
-unload_seqstate
-out "median ratio (active=1 / active=0): $(median /tmp/ratios)"
-out ""
+bench_active() {
+	out "connections/s with isn/active 0 and 1, same rounds:"
+	out "round  active=0  active=1  ratio"
+	# The rekey guard (isn/rekey_guard_s) refuses changes of TCP's generator this close
+	# together, rightly for a live host: off for the benchmark.
+	load_seqstate rekey_guard_s=0
+	i=1
+	: >/tmp/ratios
+	while [ $i -le "$rounds" ]; do
+		echo 0 >/sys/kernel/seqstate/isn/active
+		a=$(field rate "$(unshare -n sh -c 'ip link set lo up; seqload churn -n '"$n"' -t 2')")
+		echo 1 >/sys/kernel/seqstate/isn/active
+		b=$(field rate "$(unshare -n sh -c 'ip link set lo up; seqload churn -n '"$n"' -t 2')")
+		r=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
+		echo "$r" >>/tmp/ratios
+		out "$i      $a      $b     $r"
+		i=$((i + 1))
+	done
+	unload_seqstate
+	out "median ratio (active=1 / active=0): $(median /tmp/ratios)"
+	out ""
+}
 
 # 3. Reading every gauge vs counting the same states with ss and with /proc/net/tcp{,6},
 #    and the module's memory, at three sizes (each in a fresh namespace).
-load_seqstate
-out "reading all state counts (microseconds per read) and module memory:"
-out "sockets  gauges   proc/net/tcp   ss -tan    tcp/gauges  ss/gauges  memory_bytes"
-for size in 100 10000 50000; do
-	line=$(unshare -n sh -ec '. /seqstate/lib.sh
-		ip link set lo up
-		seqload hold --established '$((size / 2))' --ready-file /tmp/rb >/dev/null &
-		wait_ready /tmp/rb $!
-		g=$(seqload readfile -n 2000 /proc/net/seqstate/states)
-		t=$(seqload readfile -n 3 /proc/net/tcp /proc/net/tcp6)
-		s=$(seqload time -n 3 -- ss -tan)
-		echo "$g $t $s mem=$(cat /sys/kernel/seqstate/memory_bytes)" | sed "s/us_per_run=/us=/g"
-		kill %1
-		wait' | tail -n 1)
-	g=$(echo "$line" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^us=/) { sub("us=", "", $i); print $i; exit } }')
-	t=$(echo "$line" | awk '{ n = 0; for (i = 1; i <= NF; i++) if ($i ~ /^us=/) { n++; if (n == 2) { sub("us=", "", $i); print $i } } }')
-	s=$(echo "$line" | awk '{ n = 0; for (i = 1; i <= NF; i++) if ($i ~ /^us=/) { n++; if (n == 3) { sub("us=", "", $i); print $i } } }')
-	m=$(field mem "$line")
-	out "$(awk -v n="$size" -v g="$g" -v t="$t" -v s="$s" -v m="$m" 'BEGIN {
-		printf "%-8d %-8.1f %-14.1f %-10.1f %-11.0f %-10.0f %s", n, g, t, s, t / g, s / g, m }')"
-done
-unload_seqstate
-out ""
+bench_read() {
+	load_seqstate
+	out "reading all state counts (microseconds per read) and module memory:"
+	out "sockets  gauges   proc/net/tcp   ss -tan    tcp/gauges  ss/gauges  memory_bytes"
+	for size in 100 10000 50000; do
+		line=$(unshare -n sh -ec '. /seqstate/lib.sh
+			ip link set lo up
+			seqload hold --established '$((size / 2))' --ready-file /tmp/rb >/dev/null &
+			wait_ready /tmp/rb $!
+			g=$(seqload readfile -n 2000 /proc/net/seqstate/states)
+			t=$(seqload readfile -n 3 /proc/net/tcp /proc/net/tcp6)
+			s=$(seqload time -n 3 -- ss -tan)
+			echo "$g $t $s mem=$(cat /sys/kernel/seqstate/memory_bytes)" | sed "s/us_per_run=/us=/g"
+			kill %1
+			wait' | tail -n 1)
+		g=$(echo "$line" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^us=/) { sub("us=", "", $i); print $i; exit } }')
+		t=$(echo "$line" | awk '{ n = 0; for (i = 1; i <= NF; i++) if ($i ~ /^us=/) { n++; if (n == 2) { sub("us=", "", $i); print $i } } }')
+		s=$(echo "$line" | awk '{ n = 0; for (i = 1; i <= NF; i++) if ($i ~ /^us=/) { n++; if (n == 3) { sub("us=", "", $i); print $i } } }')
+		m=$(field mem "$line")
+		out "$(awk -v n="$size" -v g="$g" -v t="$t" -v s="$s" -v m="$m" 'BEGIN {
+			printf "%-8d %-8.1f %-14.1f %-10.1f %-11.0f %-10.0f %s", n, g, t, s, t / g, s / g, m }')"
+	done
+	unload_seqstate
+	out ""
+}
 
 # 4. Nanoseconds per ISN: the kernel's secure_tcp[v6]_seq_and_ts_off() and seqstate's
 #    generator, timed together in one in-kernel loop (scripts/bench/), in three settings:
 #    hook never attached (the kernel's own generator as it ships), isn/active=1 (the
 #    kernel's function redirected to seqstate's: what TCP pays per ISN), and active=0
 #    after that (the hook stays attached until unload, passing calls through).
+med() {	# med FILE FIELD
+	while read -r line; do field "$2" "$line"; done <"$1" >/tmp/col
+	median /tmp/col
+}
+
 isn_bench() {	# isn_bench: one run's result line
 	insmod /seqstate/seqstate_isn_bench.ko calls="${SEQSTATE_BENCH_CALLS:-100000}"
 	cat /sys/module/seqstate_isn_bench/parameters/result
 	rmmod seqstate_isn_bench
 }
-out "ns per ISN (kernel = secure_tcp[v6]_seq_and_ts_off, seqstate = seqstate_isn_v4/v6):"
-out "round  setting       kernel_v4  seqstate_v4  ratio   kernel_v6  seqstate_v6  ratio"
-: >/tmp/native
-: >/tmp/hooked
-: >/tmp/passing
-i=1
-while [ $i -le "$rounds" ]; do
-	load_seqstate
-	for setting in native hooked passing; do
-		case $setting in
-		hooked) echo 1 >/sys/kernel/seqstate/isn/active ;;
-		passing) echo 0 >/sys/kernel/seqstate/isn/active ;;
-		esac
-		line=$(isn_bench)
-		k4=$(field kernel_v4 "$line")
-		s4=$(field seqstate_v4 "$line")
-		k6=$(field kernel_v6 "$line")
-		s6=$(field seqstate_v6 "$line")
-		echo "$line" >>/tmp/$setting
-		out "$(awk -v i=$i -v s=$setting -v k4="$k4" -v s4="$s4" -v k6="$k6" -v s6="$s6" 'BEGIN {
-			printf "%-6d %-13s %-10.1f %-12.1f %-7.3f %-10.1f %-12.1f %.3f",
-			       i, s, k4, s4, s4 / k4, k6, s6, s6 / k6 }')"
+bench_isn() {
+	out "ns per ISN (kernel = secure_tcp[v6]_seq_and_ts_off, seqstate = seqstate_isn_v4/v6):"
+	out "round  setting       kernel_v4  seqstate_v4  ratio   kernel_v6  seqstate_v6  ratio"
+	: >/tmp/native
+	: >/tmp/hooked
+	: >/tmp/passing
+	i=1
+	while [ $i -le "$rounds" ]; do
+		load_seqstate rekey_guard_s=0	# as in bench_active
+		for setting in native hooked passing; do
+			case $setting in
+			hooked) echo 1 >/sys/kernel/seqstate/isn/active ;;
+			passing) echo 0 >/sys/kernel/seqstate/isn/active ;;
+			esac
+			line=$(isn_bench)
+			k4=$(field kernel_v4 "$line")
+			s4=$(field seqstate_v4 "$line")
+			k6=$(field kernel_v6 "$line")
+			s6=$(field seqstate_v6 "$line")
+			echo "$line" >>/tmp/$setting
+			out "$(awk -v i=$i -v s=$setting -v k4="$k4" -v s4="$s4" -v k6="$k6" -v s6="$s6" 'BEGIN {
+				printf "%-6d %-13s %-10.1f %-12.1f %-7.3f %-10.1f %-12.1f %.3f",
+				       i, s, k4, s4, s4 / k4, k6, s6, s6 / k6 }')"
+		done
+		unload_seqstate
+		i=$((i + 1))
 	done
-	unload_seqstate
-	i=$((i + 1))
-done
-# Per setting, the median of each column; the ratios that matter are against the native
-# kernel's generator measured in the same rounds.
-med() {	# med FILE FIELD
-	while read -r line; do field "$2" "$line"; done <"$1" >/tmp/col
-	median /tmp/col
+	# Per setting, the median of each column; the ratios that matter are against the native
+	# kernel's generator measured in the same rounds.
+	nk4=$(med /tmp/native kernel_v4)
+	nk6=$(med /tmp/native kernel_v6)
+	out "medians: kernel native v4 $nk4 v6 $nk6; seqstate direct v4 $(med /tmp/native seqstate_v4) v6 $(med /tmp/native seqstate_v6)"
+	out "$(awk -v a="$(med /tmp/native seqstate_v4)" -v b="$nk4" -v c="$(med /tmp/native seqstate_v6)" -v d="$nk6" 'BEGIN {
+		printf "seqstate / kernel, direct calls:            v4 %.3f  v6 %.3f (target <= 1.1)", a / b, c / d }')"
+	out "$(awk -v a="$(med /tmp/hooked kernel_v4)" -v b="$nk4" -v c="$(med /tmp/hooked kernel_v6)" -v d="$nk6" 'BEGIN {
+		printf "what TCP pays, active=1 / native:           v4 %.3f  v6 %.3f", a / b, c / d }')"
+	out "$(awk -v a="$(med /tmp/passing kernel_v4)" -v b="$nk4" -v c="$(med /tmp/passing kernel_v6)" -v d="$nk6" 'BEGIN {
+		printf "hook attached, active=0 / native:           v4 %.3f  v6 %.3f", a / b, c / d }')"
+	out ""
 }
-nk4=$(med /tmp/native kernel_v4)
-nk6=$(med /tmp/native kernel_v6)
-out "medians: kernel native v4 $nk4 v6 $nk6; seqstate direct v4 $(med /tmp/native seqstate_v4) v6 $(med /tmp/native seqstate_v6)"
-out "$(awk -v a="$(med /tmp/native seqstate_v4)" -v b="$nk4" -v c="$(med /tmp/native seqstate_v6)" -v d="$nk6" 'BEGIN {
-	printf "seqstate / kernel, direct calls:            v4 %.3f  v6 %.3f (target <= 1.1)", a / b, c / d }')"
-out "$(awk -v a="$(med /tmp/hooked kernel_v4)" -v b="$nk4" -v c="$(med /tmp/hooked kernel_v6)" -v d="$nk6" 'BEGIN {
-	printf "what TCP pays, active=1 / native:           v4 %.3f  v6 %.3f", a / b, c / d }')"
-out "$(awk -v a="$(med /tmp/passing kernel_v4)" -v b="$nk4" -v c="$(med /tmp/passing kernel_v6)" -v d="$nk6" 'BEGIN {
-	printf "hook attached, active=0 / native:           v4 %.3f  v6 %.3f", a / b, c / d }')"
+
+# seqstate's missed-event counter NAME, host-wide (module/counters.c); 0 if it has none
+missed() {
+	awk -v m="seqstate_missed_events_total{event=\"$1\"}" '$1 == m { n = $2 } END { print n + 0 }' \
+		/proc/net/seqstate/metrics
+}
+
+# listen_bench PID: one run's result line (scripts/bench/seqstate_listen_bench.c: rounds of
+# socket, SO_REUSEADDR, bind 127.0.0.1:5001, listen, close, timed in the kernel in batches
+# of 10) in the network namespace of PID, and the context switches per round in the guest
+listen_bench() {
+	local n="${SEQSTATE_BENCH_LISTENS:-2000}" line c0
+	c0=$(awk '$1 == "ctxt" { print $2 }' /proc/stat)
+	nsenter -t "$1" -n insmod /seqstate/seqstate_listen_bench.ko calls="$n"
+	line="$(cat /sys/module/seqstate_listen_bench/parameters/result) switches_per_round=$(awk \
+		-v c0="$c0" -v n="$n" '$1 == "ctxt" { printf "%.1f", ($2 - c0) / n }' /proc/stat)"
+	rmmod seqstate_listen_bench
+	echo "$line" >&2
+	echo "$line"
+}
+
+# storm_us PID: microseconds per round of `seqload listenstorm -n N -t 2` (socket,
+# SO_REUSEPORT, bind, listen, close; every third round also disconnects and listens again)
+# in the network namespace of PID: the storm's wall time over its 2N rounds.
+storm_us() {
+	local n="${SEQSTATE_BENCH_STORM:-1000}" line
+	line=$(nsenter -t "$1" -n seqload time -n 1 -- seqload listenstorm -n "$n" -t 2 -p 5000)
+	awk -v us="$(field us_per_run "$line")" -v n="$n" 'BEGIN { printf "%.1f", us / (2 * n) }'
+}
+
+# 5. listen()+close() with 10 and with 10,000 listeners held, module loaded vs not, rounds
+#    interleaved. The probe only queues each listener change in a ring that a work item
+#    drains into hash tables, so the ratio with / without must not grow with the listeners.
+#    The listeners are held in a namespace of their own, where both measurements run:
+#    - kernel: scripts/bench/seqstate_listen_bench.c, one thread; the median of batches
+#      of 10 rounds (robust against the host's other work, see scripts/bench/bench.h);
+#    - storm: seqload listenstorm with 2 threads on the 2 vCPUs, wall time (noisy on a busy
+#      host); it produces listener changes faster than the work item drains them, and
+#      queue_full counts those that found the ring full (each makes the work item walk the
+#      whole listening hash).
+bench_listen() {
+	local size holder line a b am bm sw sa sb q q0
+	out "listen()+close() with listeners held, without / with the module loaded, microseconds per"
+	out "round; kernel = in-kernel socket+bind+listen+close, median of batches of 10 (the ratio of"
+	out "the means beside; sw = context switches per round with the module); storm = seqload"
+	out "listenstorm -t 2, wall time; queue_full = listener changes that found the ring full:"
+	out "listeners  round  kernel: without  with    ratio  (mean)   sw   storm: without  with    ratio  queue_full"
+	for size in ${SEQSTATE_BENCH_LISTEN_SIZES:-10 10000}; do
+		rm -f /tmp/rl
+		unshare -n sh -c 'ip link set lo up
+			exec seqload hold --listen '"$size"' --ready-file /tmp/rl' >/dev/null &
+		holder=$!
+		wait_ready /tmp/rl $holder
+		: >/tmp/kratios
+		: >/tmp/mratios
+		: >/tmp/sratios
+		i=1
+		while [ $i -le "$rounds" ]; do
+			line=$(listen_bench $holder)
+			a=$(field ns_per_round "$line")
+			am=$(field ns_per_round_mean "$line")
+			sa=$(storm_us $holder)
+			load_seqstate
+			# The listeners found at load are looked at again a second later: let that
+			# pass, it is no part of listen()'s cost.
+			sleep 2
+			q0=$(missed listener_queue_full)
+			line=$(listen_bench $holder)
+			b=$(field ns_per_round "$line")
+			bm=$(field ns_per_round_mean "$line")
+			sw=$(field switches_per_round "$line")
+			sb=$(storm_us $holder)
+			q=$(($(missed listener_queue_full) - q0))
+			unload_seqstate
+			awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f\n", b / a }' >>/tmp/kratios
+			awk -v a="$am" -v b="$bm" 'BEGIN { printf "%.3f\n", b / a }' >>/tmp/mratios
+			awk -v a="$sa" -v b="$sb" 'BEGIN { printf "%.3f\n", b / a }' >>/tmp/sratios
+			out "$(awk -v n="$size" -v i=$i -v a="$a" -v b="$b" -v am="$am" -v bm="$bm" \
+				-v sw="$sw" -v sa="$sa" -v sb="$sb" -v q=$q 'BEGIN {
+				printf "%-10d %-6d %-15.1f %-7.1f %-6.3f %-8s %-4.1f %-14.1f %-7.1f %-6.3f %d",
+				       n, i, a / 1000, b / 1000, b / a, sprintf("(%.3f)", bm / am), sw, sa,
+				       sb, sb / sa, q }')"
+			i=$((i + 1))
+		done
+		kill $holder
+		wait $holder || true
+		echo "$(median /tmp/kratios) $(median /tmp/mratios) $(median /tmp/sratios)" \
+			>"/tmp/listen_$size"
+	done
+	[ -e /tmp/listen_10 ] && [ -e /tmp/listen_10000 ] || return 0
+	out "$(cat /tmp/listen_10 /tmp/listen_10000 | xargs | awk '{
+		printf "median ratio with / without, 10 listeners / 10,000 listeners:\n"
+		printf "  kernel          %.3f / %.3f; 10,000 / 10: %.3f (flat = 1)\n", $1, $4, $4 / $1
+		printf "  kernel (means)  %.3f / %.3f; 10,000 / 10: %.3f\n", $2, $5, $5 / $2
+		printf "  storm           %.3f / %.3f; 10,000 / 10: %.3f", $3, $6, $6 / $3 }')"
+	out ""
+}
+
+# 6. Nanoseconds per TCP state change in the probes of sock:inet_sock_set_state, with 1 and
+#    with 2,000 network namespaces (scripts/bench/seqstate_probe_bench.c: it calls the
+#    tracepoint's probes directly, ESTABLISHED -> CLOSE_WAIT -> ESTABLISHED on a socket of
+#    init_net). Without seqstate there is no probe: the loop alone, the baseline. Each state
+#    change looks its namespace up in a hash table: the net cost must not grow with the
+#    namespaces. seqstate's insmod and rmmod times (which do grow: per-namespace setup and a
+#    walk of the socket tables per namespace) are shown beside.
+probe_bench() {	# probe_bench PROBES: one run's result line, checking who was called
+	local line
+	insmod /seqstate/seqstate_probe_bench.ko calls="${SEQSTATE_BENCH_CALLS:-100000}"
+	line=$(cat /sys/module/seqstate_probe_bench/parameters/result)
+	rmmod seqstate_probe_bench
+	echo "$line" >&2
+	if [ "${line#* names=}" != "$1" ]; then
+		echo "FAIL: probe bench: expected the probes $1, got: $line" >&2
+		return 1
+	fi
+	echo "$line"
+}
+
+bench_probe() {
+	local nsn have line a b ar br r l u t0 m0
+	out "ns per TCP state change in the probes (ESTABLISHED <-> CLOSE_WAIT, init_net socket), median of"
+	out "batches of 2,000; without = no probe attached (the loop alone); net = with - without;"
+	out "ref = ns per call of a reference loop (jhash) timed between the batches; net/ref = the net"
+	out "cost in reference calls (median of batch / reference pairs: robust to the host's speed);"
+	out "seqstate's insmod and rmmod in ms:"
+	out "namespaces  round  without  with     net      ref     net/ref  insmod_ms  rmmod_ms"
+	for nsn in 1 2000; do
+		have=$(($(find /run/netns -type f 2>/dev/null | wc -l) + 1))
+		if [ "$have" -lt $nsn ]; then
+			# One ip process adds them all; each stays alive through its bind mount.
+			mkdir -p /run/netns
+			seq $have $((nsn - 1)) | sed 's/^/netns add bench/' >/tmp/netns.batch
+			t0=$(cut -d' ' -f1 /proc/uptime)
+			m0=$(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo)
+			/usr/bin/ip -batch /tmp/netns.batch
+			out "$(awk -v n=$((nsn - have)) -v t="$t0" -v u="$(cut -d' ' -f1 /proc/uptime)" \
+				-v m0="$m0" -v m="$(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo)" \
+				'BEGIN { printf "(%d namespaces added in %.1f s, %.0f KiB each)", n, u - t, (m0 - m) / n }')"
+			have=$(($(find /run/netns -type f | wc -l) + 1))
+			[ "$have" = $nsn ] || fail "$have namespaces, not $nsn"
+		fi
+		: >/tmp/net_$nsn
+		: >/tmp/netref_$nsn
+		i=1
+		while [ $i -le "$rounds" ]; do
+			line=$(probe_bench -)
+			a=$(field ns_per_event "$line")
+			ar=$(field rel "$line")
+			line=$(seqload time -n 1 -- insmod /seqstate/seqstate.ko)
+			l=$(field us_per_run "$line")
+			line=$(probe_bench "seqstate_probe [seqstate]")
+			b=$(field ns_per_event "$line")
+			br=$(field rel "$line")
+			r=$(field ref_ns "$line")
+			line=$(seqload time -n 1 -- rmmod seqstate)
+			u=$(field us_per_run "$line")
+			echo "$a $b" | awk '{ printf "%.3f\n", $2 - $1 }' >>/tmp/net_$nsn
+			echo "$ar $br" | awk '{ printf "%.3f\n", $2 - $1 }' >>/tmp/netref_$nsn
+			out "$(awk -v n=$nsn -v i=$i -v a="$a" -v b="$b" -v ar="$ar" -v br="$br" -v r="$r" \
+				-v l="$l" -v u="$u" 'BEGIN {
+				printf "%-11d %-6d %-8.2f %-8.2f %-8.2f %-7.2f %-8.2f %-10.1f %.1f", n, i, a, b,
+				       b - a, r, br - ar, l / 1000, u / 1000 }')"
+			i=$((i + 1))
+		done
+	done
+	out "$(awk -v a="$(median /tmp/net_1)" -v b="$(median /tmp/net_2000)" \
+		-v c="$(median /tmp/netref_1)" -v d="$(median /tmp/netref_2000)" 'BEGIN {
+		printf "median net per state change, 1 namespace / 2,000 namespaces:\n"
+		printf "  in reference calls %.2f / %.2f; 2,000 / 1: %.3f (flat = 1)\n", c, d, d / c
+		printf "  in ns              %.2f / %.2f; 2,000 / 1: %.3f", a, b, b / a }')"
+	/usr/bin/ip -all netns delete
+	out ""
+}
+
+for section in ${SEQSTATE_BENCH_ONLY:-churn active read isn listen probe}; do
+	"bench_$section"
+done
