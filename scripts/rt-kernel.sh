@@ -26,9 +26,9 @@ rt_source() {
 	with_suite_lock trixie "$SEQSTATE_TOP/scripts/suite.sh" prepare trixie amd64 >/dev/null ||
 		die "cannot prepare trixie's chroot"
 	dl=$(mktemp -d "$root/tmp/seqstate-src.XXXXXX")
-	chmod 755 "$dl"
+	# apt downloads as its own user.
 	with_suite_lock trixie in_chroot "$root" sh -c \
-		"cd /tmp/${dl##*/} && apt-get download -qq linux-source-6.12" >&2 ||
+		"chown _apt /tmp/${dl##*/} && cd /tmp/${dl##*/} && apt-get download -qq linux-source-6.12" >&2 ||
 		die "apt-get download linux-source-6.12 failed in $root"
 	deb=$(ls "$dl"/linux-source-6.12_*.deb)
 	ver=$(dpkg-deb -f "$deb" Version)

@@ -30,7 +30,7 @@ until [ "$(ss -tanH state syn-recv | wc -l)" = 20 ]; do sleep 0.1; done
 # The listener's entry exists once the worker ran; what the module holds now must come
 # back after the storm.
 check_gauges "before the storm"
-mem=$(cat /sys/kernel/seqstate/memory_bytes)
+mem=$(settled_memory)
 
 rm -f /tmp/storm-done
 (

@@ -8,7 +8,7 @@
 
 n=${SEQSTATE_STRESS_NETNS:-20}
 load_seqstate
-mem=$(cat /sys/kernel/seqstate/memory_bytes)
+mem=$(settled_memory)
 host_est=$(cat /sys/kernel/seqstate/states/established/entered)
 
 i=0
