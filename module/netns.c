@@ -78,8 +78,17 @@ static struct seqstate_counters __percpu *seqstate_host;
  * Caller holds rcu_read_lock() or rcu_read_lock_sched(): what this returns is freed only
  * after synchronize_rcu(), which waits for either.
  */
+static bool seqstate_nets_ready;
+
 static struct seqstate_net_counters *seqstate_net_counters(const struct net *net)
 {
+	/*
+	 * The ISN hook may be switched in at load (isn_active=1 rekey_guard_s=0) before
+	 * the table exists: no namespace is known yet. Pairs with the release in
+	 * seqstate_netns_init().
+	 */
+	if (!smp_load_acquire(&seqstate_nets_ready))
+		return NULL;
 	return rhashtable_lookup_fast(&seqstate_nets, &net, seqstate_net_params);
 }
 
@@ -496,6 +505,8 @@ int seqstate_netns_init(void)
 	err = rhashtable_init(&seqstate_nets, &seqstate_net_params);
 	if (err)
 		return err;
+	/* The table is initialised before anyone looks: see seqstate_net_counters(). */
+	smp_store_release(&seqstate_nets_ready, true);
 	seqstate_host = seqstate_counters_alloc();
 	if (!seqstate_host) {
 		err = -ENOMEM;
@@ -509,6 +520,8 @@ int seqstate_netns_init(void)
 err_free:
 	seqstate_counters_free(seqstate_host);
 err_destroy:
+	WRITE_ONCE(seqstate_nets_ready, false);
+	synchronize_rcu();	/* an ISN being made may have found the table */
 	rhashtable_destroy(&seqstate_nets);
 	return err;
 }
