@@ -16,14 +16,6 @@ need_pkgs $PKGS_SUITE
 
 root_of() { echo "$SEQSTATE_CACHE/chroot/$1"; }
 
-# Run a command in a chroot with /proc mounted (objtool needs it), in a private mount
-# namespace so nothing stays mounted whatever happens.
-in_chroot() {
-	local root=$1
-	shift
-	unshare --mount --propagation private sh -c \
-		'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$root" "$@"
-}
 
 make_chroot() {
 	local suite=$1 root mirror sec
@@ -127,13 +119,6 @@ cmd_dkms() {
 	done
 }
 
-# A copy of the tracked tree, for building inside a chroot.
-copy_tree() {
-	local dest=$1
-	rm -rf "$dest" && mkdir -p "$dest"
-	(cd "$SEQSTATE_TOP" && git ls-files -co --exclude-standard -- "${@:2}" | tar -cf - -T -) |
-		tar -xf - -C "$dest"
-}
 
 cmd_build() {
 	local suite=$1 kver=$2 root dir rc=0
