@@ -95,13 +95,25 @@ touch "$work/results.log" "$work/console.log"
 results=$work/results.txt
 tr -d '\r' <"$work/results.log" >"$results"
 
+# part TEST: TEST's part of the console, from its "=== test" line to the next test's.
+part() {
+	tr -d '\r' <"$work/console.log" | awk -v t="=== test $1" '
+		$0 == t { on = 1; next }
+		/^=== test / && !/ FAILED$/ { on = 0 }
+		on'
+}
+
+# A failed test says why where its result is read (CI output may be all there is): its first
+# FAIL line, or the last lines of its console part when it never ended.
 for t in $tests; do
 	if grep -qx "ok $t" "$results"; then
 		report ok "$t"
 	elif grep -qx "not ok $t" "$results"; then
-		report "not ok" "$t" "see $work/console.log"
+		why=$(part "$t" | grep -m1 '^FAIL: ' | cut -c1-160 || true)
+		report "not ok" "$t" "${why:-see $work/console.log}"
 	else
 		report "not ok" "$t" "no result"
+		part "$t" | tail -n 8 | sed "s|^|  $name/$t: |" >&2
 	fi
 done
 

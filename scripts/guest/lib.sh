@@ -181,6 +181,20 @@ settled_memory() {
 	echo "$mem"
 }
 
+# memory_back MEM WHAT: until memory_bytes is back to MEM or below, for at most 300 s. Below,
+# not equal: a namespace of an earlier test that was still dying when MEM was read (cleanup_net
+# takes minutes on a debug kernel under TCG) frees its counters whenever it goes.
+memory_back() {
+	local mem=$1 now t0
+	t0=$(cut -d. -f1 /proc/uptime)
+	until now=$(cat /sys/kernel/seqstate/memory_bytes); [ "$now" -le "$mem" ]; do
+		[ $(($(cut -d. -f1 /proc/uptime) - t0)) -lt 300 ] ||
+			fail "$2: memory_bytes stays at $now, above $mem"
+		sleep 0.2
+	done
+	echo "pass: $2: memory_bytes back to $now (was $mem)"
+}
+
 # wait_ready FILE PID: until seqload hold (PID) has made its sockets, or died.
 wait_ready() {
 	while [ ! -e "$1" ]; do

@@ -47,13 +47,7 @@ wait $readers
 echo "pass: $out, $threads threads, with readers of /proc/net/tcp, ss -lt and verify"
 
 # Closed listeners leave the list a second after their last change (module/listeners.c).
-i=0
-until [ "$(cat /sys/kernel/seqstate/memory_bytes)" = "$mem" ]; do
-	i=$((i + 1))
-	[ $i -le 300 ] || fail "memory_bytes $(cat /sys/kernel/seqstate/memory_bytes), expected $mem after 30 s"
-	sleep 0.1
-done
-echo "pass: memory_bytes back to $mem"
+memory_back "$mem" "after the storm"
 assert_eq "listen now, after the storm" 1 "$(now listen)"
 check_gauges "after the storm"
 grep '^missed listener' /proc/net/seqstate/verify

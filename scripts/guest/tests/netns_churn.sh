@@ -31,13 +31,7 @@ done
 assert_eq "host-wide established entries after $n namespaces" $((host_est + 50 * n)) \
 	"$(cat /sys/kernel/seqstate/states/established/entered)"
 # Namespaces are torn down by a workqueue: wait until the last one's counters are gone.
-i=0
-until [ "$(cat /sys/kernel/seqstate/memory_bytes)" = "$mem" ]; do
-	i=$((i + 1))
-	[ $i -lt 600 ] || fail "memory_bytes stays at $(cat /sys/kernel/seqstate/memory_bytes), not $mem"
-	sleep 0.5
-done
-echo "pass: $n namespaces came and went; memory_bytes back to $mem"
+memory_back "$mem" "$n namespaces came and went"
 
 # Namespaces that outlive a load: unload while they hold sockets, load again.
 for k in 1 2 3; do
