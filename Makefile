@@ -41,7 +41,7 @@ check-full:
 # make check runs the same tests smaller (see README, "Reliability"). On the debug kernels
 # 100 reload cycles take close to two hours: the hung-test dump and the timeout leave room.
 stress:
-	KERNELS="$${KERNELS:-kunit rt-debug bookworm/rt-amd64 trixie/rt-amd64}" TESTS="reload netns_churn hostile" \
+	KERNELS="$${KERNELS:-kunit rt-debug bookworm/rt-amd64 trixie/rt-amd64}" SEQSTATE_CLASS=stress \
 	SEQSTATE_STRESS_ENV="SEQSTATE_STRESS_CYCLES=100 SEQSTATE_STRESS_NETNS=200 SEQSTATE_STRESS_WRITES=10000 SEQSTATE_STUCK_AFTER=9000" \
 	SEQSTATE_KUNIT_TIMEOUT=10800 SEQSTATE_RT_TIMEOUT=10800 SEQSTATE_STOCK_TIMEOUT=3600 scripts/check.sh
 

@@ -46,10 +46,12 @@ step() {	# step NAME LOG CMD...
 # shellcheck disable=SC2086
 need_pkgs git make gcc perl python3 $PKGS_VM $PKGS_SUITE $PKGS_KUNIT
 seqload=$(build_seqload) || exit 1
-all_tests=$(cd "$SEQSTATE_TOP/scripts/guest/tests" && ls ./*.sh | sed 's|^\./||; s|\.sh$||' |
-	    grep -vx -e kunit -e kmemleak -e smoke -e demo -e bench | xargs)
-full_tests=${TESTS:-$all_tests}
-smoke_tests=${TESTS:-smoke}
+# Each test names its class in its header (see tests_of); SEQSTATE_CLASS=stress narrows the
+# full rows to the stress tests.
+full_tests=${TESTS:-$(tests_of "${SEQSTATE_CLASS:-full}")}
+smoke_tests=${TESTS:-$(tests_of smoke)}
+kunit_tests=$(tests_of kunit)
+debug_tests=$(tests_of debug)
 
 if [ -z "${KERNELS:-}" ] || [[ " $KERNELS " == *" style "* ]]; then
 	step style "$out/style.log" "$SEQSTATE_TOP/scripts/style.sh"
@@ -129,7 +131,7 @@ kunit_lane() {
 	fi
 	debug_build kunit "$obj" SEQSTATE_KUNIT=m || return
 	debug_vm "kunit-$(basename "$obj")" "$obj/arch/x86/boot/bzImage" "$out/kunit-build" \
-		"kunit $full_tests kmemleak" "${SEQSTATE_KUNIT_TIMEOUT:-3600}"
+		"$kunit_tests $full_tests $debug_tests" "${SEQSTATE_KUNIT_TIMEOUT:-3600}"
 }
 
 # The RT debug kernel (6.12, PREEMPT_RT): built once per machine, then the whole integration
@@ -142,7 +144,7 @@ rt_lane() {
 	fi
 	debug_build rt-debug "$obj" || return
 	debug_vm "rt-debug-$(basename "$obj")" "$obj/arch/x86/boot/bzImage" "$out/rt-debug-build" \
-		"$full_tests kmemleak" "${SEQSTATE_RT_TIMEOUT:-3600}"
+		"$full_tests $debug_tests" "${SEQSTATE_RT_TIMEOUT:-3600}"
 }
 
 # The jobs, longest first, as many at once as there are lanes (cores): every VM runs in one

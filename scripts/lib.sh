@@ -81,6 +81,15 @@ PKGS_SUITE="debootstrap util-linux xz-utils zstd git"
 PKGS_KBUILD="build-essential flex bison libelf-dev libssl-dev bc dwarves xz-utils sparse"
 PKGS_KUNIT="$PKGS_KBUILD linux-source-6.1"
 
+# tests_of CLASS: the guest tests (scripts/guest/tests/) whose header line "# class: ..." names
+# CLASS. The classes: full (the integration suite), stress (full tests that make stress runs
+# at full size), smoke (kernels that run no full suite), kunit (the KUnit suites: the KUnit
+# kernel), debug (last, on the debug kernels: kmemleak), demo and bench (make demo, make bench).
+tests_of() {
+	grep -lE "^# class:(.* )?$1( |\$)" "$SEQSTATE_TOP"/scripts/guest/tests/*.sh |
+		sed 's|.*/||; s|\.sh$||' | xargs
+}
+
 # wants WORD: KERNELS is empty (everything) or names WORD ("kunit", "rt-debug", "style").
 wants() {
 	[ -z "${KERNELS:-}" ] || [[ " $KERNELS " == *" $1 "* ]]

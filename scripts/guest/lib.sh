@@ -13,6 +13,77 @@ assert_eq() {
 	echo "pass: $1 = $3"
 }
 
+# uptime_s: seconds since boot, for the time limits of waits.
+uptime_s() {
+	cut -d. -f1 /proc/uptime
+}
+
+# wait_until SECONDS COMMAND [ARG...]: until COMMAND succeeds, tried every 0.1 s; fails the
+# test, naming COMMAND, when SECONDS passed first. The limits are far above what the slowest
+# kernel (a debug kernel under TCG) takes: they turn a hang into a failure that says what never
+# came, long before the VM's watchdog.
+wait_until() {
+	local limit=$1 t0
+	shift
+	t0=$(uptime_s)
+	until "$@"; do
+		[ $(($(uptime_s) - t0)) -lt "$limit" ] || fail "waited $limit s for: $*"
+		sleep 0.1
+	done
+}
+
+# Conditions for wait_until.
+# listening PATTERN: a TCP listener whose local address matches PATTERN (grep) exists.
+listening() {
+	ss -tlnH | grep -q "$1"
+}
+
+# sockets_are N FILTER...: `ss -tanH FILTER...` lists exactly N sockets.
+sockets_are() {
+	local n=$1
+	shift
+	[ "$(ss -tanH "$@" | wc -l)" = "$n" ]
+}
+
+# printed FILE TEXT: FILE exists and holds TEXT.
+printed() {
+	grep -qs "$2" "$1"
+}
+
+# own_netns: the calling test runs in a network namespace of its own, with lo up. Called first
+# thing: the test's script starts again there, and the namespace dies with it.
+own_netns() {
+	if [ -z "${SEQSTATE_OWN_NETNS:-}" ]; then
+		export SEQSTATE_OWN_NETNS=1
+		exec unshare -n sh -e "$0"
+	fi
+	ip link set lo up
+}
+
+# in_netns BODY [ARG...]: the shell code BODY, run by `sh -e` with this library loaded, in a
+# new network namespace with lo up. BODY reads its arguments as "$1", "$2"...: values are
+# passed, never spliced into the code's quotes. Output and status are the caller's.
+in_netns() {
+	local body=$1
+	shift
+	unshare -n sh -ec '. /seqstate/lib.sh; ip link set lo up; eval "$0"' "$body" "$@"
+}
+
+# in_netns_bg BODY [ARG...]: as in_netns, in the background; $! is then the process that
+# runs BODY, in the new namespace (nsenter -t $! reaches it; kill $! ends BODY's shell).
+in_netns_bg() {
+	local body=$1
+	shift
+	unshare -n sh -ec '. /seqstate/lib.sh; ip link set lo up; eval "$0"' "$body" "$@" &
+}
+
+# in_netns_of PID BODY [ARG...]: as in_netns, in the network namespace of process PID.
+in_netns_of() {
+	local pid=$1 body=$2
+	shift 2
+	nsenter -n -t "$pid" sh -ec '. /seqstate/lib.sh; eval "$0"' "$body" "$@"
+}
+
 load_seqstate() {
 	insmod /seqstate/seqstate.ko "$@"
 }
@@ -47,46 +118,6 @@ now() {
 	awk -v s="$1" '$1 == s { print $2 }' /proc/net/seqstate/states
 }
 
-# Input: the states file twice, `ss -tanH`, /proc/net/tcp{,6}, split by "--" lines.
-# shellcheck disable=SC2016
-gauges_awk='
-BEGIN {
-	n = split(pending, want, " ")
-	split("LISTEN listen SYN-SENT syn_sent SYN-RECV syn_recv ESTAB established " \
-	      "FIN-WAIT-1 fin_wait1 FIN-WAIT-2 fin_wait2 CLOSE-WAIT close_wait CLOSING closing " \
-	      "LAST-ACK last_ack TIME-WAIT time_wait UNCONN close", m, " ")
-	for (i = 1; i < 22; i += 2)
-		ss_state[m[i]] = m[i + 1]
-	split("01 established 02 syn_sent 03 syn_recv 04 fin_wait1 05 fin_wait2 " \
-	      "06 time_wait 07 close 08 close_wait 09 last_ack 0A listen 0B closing", m, " ")
-	for (i = 1; i < 22; i += 2)
-		tcp_state[m[i]] = m[i + 1]
-}
-$0 == "--" { part++; next }
-part == 0 && $1 != "state" { before[$1] = $2 }
-part == 1 && $1 != "state" { after[$1] = $2 }
-part == 2 && NF { by_ss[ss_state[$1]]++ }
-part == 3 && $1 != "sl" && NF { by_tcp[tcp_state[$4]]++ }
-function judge(s, oracle, count) {
-	if (count + 0 == before[s] && before[s] != "")
-		printf "pass: %s: %s now, against %s = %d\n", what, s, oracle, count
-	else
-		printf "FAIL: %s: %s now, against %s: expected '\''%d'\'', got '\''%s'\''\n",
-		       what, s, oracle, count, before[s]
-}
-END {
-	for (i = 1; i <= n; i++) {
-		s = want[i]
-		if (before[s] != after[s]) {
-			moved = moved " " s
-			continue
-		}
-		judge(s, "ss", by_ss[s])
-		judge(s, "/proc/net/tcp", by_tcp[s])
-	}
-	print "pending" moved
-}'
-
 # Every gauge of this namespace against ss and /proc/net/tcp{,6}, then verify. A round
 # reads the states file, both oracles, and the states file again: a state whose gauge held
 # still across the round is judged, one whose gauge moved (TIME-WAIT sockets expire on their
@@ -101,7 +132,7 @@ check_gauges() {
 		tcp=$(cat /proc/net/tcp /proc/net/tcp6)
 		b=$(cat /proc/net/seqstate/states)
 		out=$(printf '%s\n--\n%s\n--\n%s\n--\n%s\n' "$a" "$b" "$sso" "$tcp" |
-		      awk -v what="$1" -v pending="$pending" "$gauges_awk")
+		      awk -v what="$1" -v pending="$pending" -f /seqstate/awk/gauges.awk)
 		# A round where every pending state moved again judges nothing: grep then selects
 		# no line, and under sh -e its status would end the test without a word.
 		echo "$out" | grep -v '^pending' || true
@@ -133,34 +164,7 @@ check_integrity() {
 		i=$((i + 1))
 		[ $i -lt 10 ] || fail "$1: the counters never held still"
 	done
-	errs=$(printf '%s\n--\n%s\n' "$a" "$t" | awk '
-		$0 == "--" { tr = 1; next }
-		!tr && $1 == "(half-open)" { half = $2; next }
-		!tr && $1 != "state" { st[++n] = $1; now[$1] = $2; ent[$1] = $3; lft[$1] = $4
-				       load[$1] = $5; next }
-		tr && $1 != "from" { into[$2] += $3; outof[$1] += $3
-				     if ($1 == "listen" && $2 == "syn_recv") child = $3 }
-		END {
-			for (i = 1; i <= n; i++) {
-				s = st[i]
-				if (into[s] + 0 != ent[s])
-					printf "%s: transitions in %d, entered %d; ", s, into[s], ent[s]
-				if (s == "close") {
-					if (lft[s] != 0 || now[s] != 0)
-						printf "close: left %d, now %d; ", lft[s], now[s]
-					continue
-				}
-				o = outof[s] - (s == "listen" ? child : 0)
-				if (o != lft[s])
-					printf "%s: transitions out %d, left %d; ", s, o, lft[s]
-				g = now[s] - (s == "syn_recv" ? half : 0)
-				if (g != load[s] + ent[s] - lft[s])
-					printf "%s: now %d != at_load %d + entered %d - left %d; ",
-					       s, g, load[s], ent[s], lft[s]
-			}
-			if (n != 11)
-				printf "%d states in the states file; ", n
-		}')
+	errs=$(printf '%s\n--\n%s\n' "$a" "$t" | awk -f /seqstate/awk/integrity.awk)
 	[ -z "$errs" ] || { echo "$a"; echo "$t"; fail "$1: counters do not balance: $errs"; }
 	echo "pass: $1: counters balance"
 }
@@ -181,24 +185,28 @@ settled_memory() {
 	echo "$mem"
 }
 
-# memory_back MEM WHAT: until memory_bytes is back to MEM or below, for at most 300 s. Below,
-# not equal: a namespace of an earlier test that was still dying when MEM was read (cleanup_net
-# takes minutes on a debug kernel under TCG) frees its counters whenever it goes.
-memory_back() {
-	local mem=$1 now t0
-	t0=$(cut -d. -f1 /proc/uptime)
-	until now=$(cat /sys/kernel/seqstate/memory_bytes); [ "$now" -le "$mem" ]; do
-		[ $(($(cut -d. -f1 /proc/uptime) - t0)) -lt 300 ] ||
-			fail "$2: memory_bytes stays at $now, above $mem"
-		sleep 0.2
-	done
-	echo "pass: $2: memory_bytes back to $now (was $mem)"
+# memory_at_most MEM: memory_bytes is MEM or less.
+memory_at_most() {
+	[ "$(cat /sys/kernel/seqstate/memory_bytes)" -le "$1" ]
 }
 
-# wait_ready FILE PID: until seqload hold (PID) has made its sockets, or died.
+# memory_back MEM WHAT: until memory_bytes is back to MEM or below. Below, not equal: a
+# namespace of an earlier test that was still dying when MEM was read (cleanup_net takes
+# minutes on a debug kernel under TCG) frees its counters whenever it goes.
+memory_back() {
+	wait_until 300 memory_at_most "$1"
+	echo "pass: $2: memory_bytes back to $(cat /sys/kernel/seqstate/memory_bytes) (was $1)"
+}
+
+# ready FILE PID: seqload hold (PID) has made its sockets (FILE exists); fails the test when it
+# died before.
+ready() {
+	[ -e "$1" ] && return 0
+	kill -0 "$2" 2>/dev/null || fail "seqload hold exited before it was ready"
+	return 1
+}
+
+# wait_ready FILE PID: until seqload hold (PID) has made its sockets.
 wait_ready() {
-	while [ ! -e "$1" ]; do
-		kill -0 "$2" 2>/dev/null || fail "seqload hold exited before it was ready"
-		sleep 0.1
-	done
+	wait_until 300 ready "$1" "$2"
 }

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# class: bench
 # make bench: every number is a ratio against a baseline measured in this same run. Lines for
 # the user go to the results channel prefixed "bench| ". Knobs (SEQSTATE_GUEST_ENV):
 # SEQSTATE_BENCH_ONLY (sections, default "churn active read isn listen probe"),

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# class: demo
 # make demo: real traffic, then what /proc and sysfs show. Lines for the user go to the
 # results channel prefixed "demo| ".
 . /seqstate/lib.sh
@@ -15,10 +16,10 @@ show seqload churn -n 1000 -t 2
 show seqload churn -n 500 -6
 seqload hold --listen 2 --established 3 --close-wait 2 --seconds 30 --ready-file /tmp/ready \
 	>/dev/null &
-while [ ! -e /tmp/ready ]; do sleep 0.1; done
+wait_ready /tmp/ready $!
 show ss -tan
 show cat /proc/net/seqstate/states
-show unshare -n sh -c 'ip link set lo up; seqload churn -n 10 >/dev/null; cat /proc/net/seqstate/states'
+show in_netns 'seqload churn -n 10 >/dev/null; cat /proc/net/seqstate/states'
 show grep . /sys/kernel/seqstate/states/established/entered /sys/kernel/seqstate/states/syn_sent/entered
 show grep . /proc/net/seqstate/transitions
 show grep -e '^# TYPE' -e 'state="established"' -e 'state="time_wait"' /proc/net/seqstate/metrics
@@ -28,9 +29,9 @@ wait
 # The ISN generator, switched into TCP: a connection's SYN and SYN-ACK on the wire.
 echo 1 >/sys/kernel/seqstate/isn/active
 seqload capture -i lo -p 7200 -n 2 >/tmp/cap &
-until grep -qs "capture ready" /tmp/cap; do sleep 0.1; done
+wait_until 120 printed /tmp/cap "capture ready"
 seqload listen -p 7200 >/dev/null &
-until ss -tlnH | grep -q ":7200 "; do sleep 0.1; done
+wait_until 120 listening ":7200 "
 seqload connect -a 127.0.0.1 -p 7200 >/dev/null
 wait
 show cat /tmp/cap

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# class: full stress
 # Hostile input and permissions. Every writable file takes malformed writes (seqload
 # badwrites: empty, oversized, partial, binary, signs, overflow, whitespace forms, a valid
 # value with a NUL and junk after it) and answers each with EINVAL (an empty write to a
@@ -10,10 +11,7 @@
 . /seqstate/lib.sh
 
 # In a namespace of its own: its counters must not move.
-if [ "${1:-}" != netns ]; then
-	exec unshare -n sh -e /seqstate/tests/hostile.sh netns
-fi
-ip link set lo up
+own_netns
 
 writes=${SEQSTATE_STRESS_WRITES:-1000}
 isn=/sys/kernel/seqstate/isn
@@ -115,7 +113,7 @@ done
 # included: it opens the query there, but may not ask.
 assert_eq "root of an unprivileged user namespace asks its own namespace's query" EPERM \
 	"$(seqload asuser 65534 unshare -r sh -c \
-	   "unshare -n seqload try write $query '127.0.0.1 80 127.0.0.2 81'")"
+	   'unshare -n seqload try write "$0" "127.0.0.1 80 127.0.0.2 81"' "$query")"
 assert_eq "root of an unprivileged user namespace reads the key" EACCES \
 	"$(seqload asuser 65534 unshare -r -n seqload try read $isn/key)"
 assert_eq "its own namespace's states, empty" 0 \

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# class: full
 # The ISN generator switched into live TCP. The wire is the oracle: SYN and SYN-ACK
 # sequence numbers captured with a packet socket are judged on the host against
 # scripts/ref/isn_ref.py (the isn-wire lines); the rest is checked here: the rekey guard on
@@ -6,10 +7,7 @@
 # counts count and who sees them, and the query, whose answer belongs to its open file.
 . /seqstate/lib.sh
 
-if [ "${1:-}" != netns ]; then
-	exec unshare -n sh -e /seqstate/tests/isn.sh netns
-fi
-ip link set lo up
+own_netns
 d=/sys/kernel/seqstate/isn
 q=/proc/net/seqstate/query
 param=/sys/module/seqstate/parameters/rekey_guard_s
@@ -91,9 +89,9 @@ capture() {
 	[ "$1" = 6 ] && six=-6
 	echo "$4" >$d/active
 	seqload capture -i lo -p "$3" -n 2 $six >$out &
-	until grep -qs "capture ready" $out; do sleep 0.1; done
+	wait_until 120 printed $out "capture ready"
 	seqload listen -p "$3" -a "$2" $six >/dev/null &
-	until ss -tlnH | grep -q ":$3 "; do sleep 0.1; done
+	wait_until 120 listening ":$3 "
 	m0=$(ticks)
 	seqload connect -a "$2" -p "$3" $six
 	m1=$(ticks)
@@ -132,7 +130,7 @@ echo 1 >$d/active
 sysctl -qw net.ipv4.tcp_syncookies=2
 a=$(cat $d/answered_v4)
 seqload listen -p 7104 -a 127.0.0.1 >/dev/null &
-until ss -tlnH | grep -q ":7104 "; do sleep 0.1; done
+wait_until 120 listening ":7104 "
 seqload connect -a 127.0.0.1 -p 7104 >/dev/null
 wait
 assert_eq "calls answered for one connection with SYN cookies" $((union ? 3 : 1)) \
@@ -195,13 +193,11 @@ echo "$i switches under traffic"
 
 # isn_active=1: the load counts as a change, so TCP gets seqstate's ISNs once rekey_guard_s
 # has passed since the load, not before.
-until_active() {	# until_active WHAT: wait (30 s at most) until active is 1
-	local i=0
-	until [ "$(cat $d/active)" = 1 ]; do
-		[ $i -lt 300 ] || fail "$1: active never became 1"
-		sleep 0.1
-		i=$((i + 1))
-	done
+active() {
+	[ "$(cat $d/active)" = 1 ]
+}
+until_active() {	# until_active WHAT: until active is 1
+	wait_until 120 active
 	echo "pass: $1: active 1"
 }
 load_seqstate isn_active=1

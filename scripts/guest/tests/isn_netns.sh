@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# class: full
 # isn_netns_keys=1: every namespace its own key, set from inside it, guarded on its own, and
 # shown (epoch, time of the last change) only to that namespace. The F values are
 # scripts/ref/isn_ref.py's for the tuple 192.0.2.1:40000 -> 198.51.100.7:80:
@@ -13,8 +14,9 @@ tuple="192.0.2.1 40000 198.51.100.7 80"
 
 # f_in_new_netns [KEY]: in a new namespace, set KEY (if given), ask the query there, print F
 f_in_new_netns() {
-	unshare -n sh -ec "[ -z '${1:-}' ] || echo $1 >$d/key
-		{ echo '$tuple' >&5; cat <&5; } 5<>$q" | sed 's/.* f=\([0-9]*\) .*/\1/'
+	in_netns '[ -z "$1" ] || echo "$1" >"$2"
+		{ echo "$3" >&5; cat <&5; } 5<>"$4"' "${1:-}" $d/key "$tuple" $q |
+		sed 's/.* f=\([0-9]*\) .*/\1/'
 }
 
 assert_eq "F in a namespace with key 0001..0f" 2555015075 \
@@ -33,13 +35,14 @@ unshare -n sleep 100000 &
 nsa=$!
 unshare -n sleep 100000 &
 nsb=$!
+netns_apart() {	# netns_apart PID: PID runs in a network namespace other than ours
+	[ "$(readlink /proc/$1/ns/net)" != "$(readlink /proc/self/ns/net)" ]
+}
 for p in $nsa $nsb; do
-	until [ "$(readlink /proc/$p/ns/net)" != "$(readlink /proc/self/ns/net)" ]; do
-		sleep 0.1
-	done
+	wait_until 120 netns_apart $p
 done
 rekey_in() {	# rekey_in PID: write 1 to isn/rekey from PID's namespace
-	nsenter -t "$1" -n sh -c "echo 1 >$d/rekey" 2>/dev/null
+	in_netns_of "$1" 'echo 1 >"$1"' $d/rekey 2>/dev/null
 }
 isn_in() {	# isn_in PID FIELD: FIELD of /proc/net/seqstate/isn in PID's namespace
 	nsenter -t "$1" -n cat /proc/net/seqstate/isn | awk -v f="$2" '$1 == f { print $2 }'

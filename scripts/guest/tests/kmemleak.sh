@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# class: debug
 # Run last on kernels with kmemleak: anything seqstate leaked over all the tests shows here.
 # Objects the kernel allocated while booting (start_kernel, built-in initcalls: ACPI's
 # caches, say) are not the module's and are left out.
@@ -13,10 +14,6 @@ unload_seqstate
 echo scan >$f
 sleep 5
 echo scan >$f
-leaks=$(awk '
-	/^unreferenced object/ { if (rec != "" && !boot) printf "%s", rec; rec = ""; boot = 0 }
-	/ start_kernel\+| kernel_init_freeable\+/ { boot = 1 }
-	{ rec = rec $0 "\n" }
-	END { if (rec != "" && !boot) printf "%s", rec }' $f)
+leaks=$(awk -f /seqstate/awk/kmemleak.awk $f)
 [ -z "$leaks" ] || { echo "$leaks"; fail "kmemleak reports leaks"; }
 echo "pass: no leaks ($(grep -c '^unreferenced object' $f || true) objects from the kernel's boot left out)"

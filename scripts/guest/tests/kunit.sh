@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# class: kunit
 # The KUnit suites: run by loading the test module; the results are read from debugfs
 # and judged by the host (every expected suite present, no "not ok", counts add up).
 . /seqstate/lib.sh

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# class: full
 # The module's skeleton: version, /proc and sysfs layout in every namespace, counts of real
 # connections, and clean unloads at any moment, also under traffic.
 . /seqstate/lib.sh
@@ -37,8 +38,7 @@ assert_eq "listen entries" $((lst + 1)) "$(entered listen)"
 
 # A new namespace starts from zero, counts its own traffic only, and adds to the host's.
 est=$(entered established)
-inner=$(unshare -n sh -ec '. /seqstate/lib.sh
-	ip link set lo up
+inner=$(in_netns '
 	[ "$(entered established)" = 0 ] || fail "a new namespace does not start at 0"
 	seqload churn -n 7 -6 >/dev/null
 	entered established')
@@ -55,7 +55,7 @@ unload_seqstate
 # Load and unload while connections churn in two namespaces.
 seqload churn -n 100000 -t 2 -r >/dev/null 2>&1 &
 churn=$!
-unshare -n sh -c 'ip link set lo up; exec seqload churn -n 100000 -t 2 -r' >/dev/null 2>&1 &
+in_netns_bg 'exec seqload churn -n 100000 -t 2 -r' >/dev/null 2>&1
 churn6=$!
 i=0
 while [ $i -lt "${SEQSTATE_CYCLES:-20}" ]; do

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# class: full
 # Listener churn. listen() and close() loops on SO_REUSEPORT sockets, two threads per vCPU,
 # some sockets disconnected and listening again, while /proc/net/tcp, ss -lt and verify
 # walk the listening hash in loops. The probe sees every listener change: on PREEMPT_RT it
@@ -9,10 +10,7 @@
 . /seqstate/lib.sh
 
 # In a namespace of its own, so that no earlier test's sockets count.
-if [ "${1:-}" != netns ]; then
-	exec unshare -n sh -e /seqstate/tests/listen_storm.sh netns
-fi
-ip link set lo up
+own_netns
 
 rounds=$((${SEQSTATE_STORM_ROUNDS:-2000} / ${SEQSTATE_SCALE:-1}))
 threads=$((2 * $(grep -c '^processor' /proc/cpuinfo)))
@@ -24,9 +22,9 @@ ip addr add 10.9.0.1/32 dev lo
 ip route add 10.9.0.0/24 dev lo
 seqload listen -a 10.9.0.1 -p 7000 -n 1 >/dev/null &
 listener=$!
-until ss -tlnH | grep -q 10.9.0.1:7000; do sleep 0.1; done
+wait_until 120 listening "10.9.0.1:7000"
 seqload synflood -a 10.9.0.1 -p 7000 -s 10.9.0.2 -n 20
-until [ "$(ss -tanH state syn-recv | wc -l)" = 20 ]; do sleep 0.1; done
+wait_until 300 sockets_are 20 state syn-recv
 # The listener's entry exists once the worker ran; what the module holds now must come
 # back after the storm.
 check_gauges "before the storm"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# class: full stress
 # Reliability: network namespaces created and destroyed, four at a time, with traffic in
 # them while the module is loaded (each dies with TIME-WAIT sockets still in it); then
 # the module unloaded while namespaces with sockets exist, and loaded again: it counts
@@ -14,8 +15,7 @@ host_est=$(cat /sys/kernel/seqstate/states/established/entered)
 i=0
 pids=
 while [ $i -lt "$n" ]; do
-	unshare -n sh -ec '. /seqstate/lib.sh
-		ip link set lo up
+	in_netns '
 		seqload churn -n 25 -t 2 >/dev/null
 		[ "$(entered established)" = 50 ] || fail "namespace: established entered $(entered established)"
 		check_integrity "namespace"' >/tmp/netns.$i 2>&1 &
@@ -35,17 +35,17 @@ memory_back "$mem" "$n namespaces came and went"
 
 # Namespaces that outlive a load: unload while they hold sockets, load again.
 for k in 1 2 3; do
-	unshare -n sh -c "ip link set lo up; exec seqload hold --listen $k --established $k \
-		--close-wait $k --time-wait $k --ready-file /tmp/ns$k" >/dev/null 2>&1 &
+	in_netns_bg 'exec seqload hold --listen "$1" --established "$1" --close-wait "$1" \
+		--time-wait "$1" --ready-file "/tmp/ns$1"' $k >/dev/null 2>&1
 	eval "holder$k=\$!"
 	wait_ready /tmp/ns$k "$(eval echo \$holder$k)"
 done
 unload_seqstate
 load_seqstate
 for k in 1 2 3; do
-	nsenter -n -t "$(eval echo \$holder$k)" sh -ec '. /seqstate/lib.sh
-		assert_eq "namespace '$k': established now" $((2 * '$k')) "$(now established)"
-		check_gauges "namespace '$k', loaded after it was made"'
+	in_netns_of "$(eval echo \$holder$k)" '
+		assert_eq "namespace $1: established now" $((2 * $1)) "$(now established)"
+		check_gauges "namespace $1, loaded after it was made"' $k
 done
 # And they die while the module is loaded.
 kill "$holder1" "$holder2" "$holder3"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# class: full stress
 # Reliability: load and unload over and over while connections churn on every vCPU, every
 # file of the module is read in a loop and the ISN generator is switched; then unload and
 # load with sockets in every state (and, where the helper module exists, kernel sockets).
@@ -20,11 +21,9 @@ files() {	# every file of the module, whatever is loaded now
 # that stops (a connect can fail under this load) starts again.
 sh -c "while :; do seqload churn -n 1000000 -t $cpus -r; done" >/dev/null 2>&1 &
 pids=$!
-unshare -n sh -c "ip link set lo up; while :; do seqload churn -n 1000000 -t $cpus -r -6; done" \
-	>/dev/null 2>&1 &
+in_netns_bg 'while :; do seqload churn -n 1000000 -t "$1" -r -6; done' $cpus >/dev/null 2>&1
 pids="$pids $!"
-unshare -n sh -c 'ip link set lo up; while :; do seqload churn -n 200; sleep 1; done' \
-	>/dev/null 2>&1 &
+in_netns_bg 'while :; do seqload churn -n 200; sleep 1; done' >/dev/null 2>&1
 pids="$pids $!"
 # Readers of every file, verify and query included.
 sh -c 'while :; do for f in $(find /proc/net/seqstate /sys/kernel/seqstate \
@@ -51,21 +50,19 @@ done
 kill $pids
 # The loops are gone, their churners are not: stop those too (busybox has no pkill).
 killall -q seqload || true
-while pidof seqload >/dev/null; do sleep 0.1; done
+wait_until 300 sh -c '! pidof seqload >/dev/null'
 wait
 echo "pass: $cycles load/unload cycles under churn ($cpus threads per namespace), readers and switching"
 
 # Loaded again, in a quiet namespace: the gauges agree with ss.
-unshare -n sh -ec '. /seqstate/lib.sh
-	ip link set lo up
+in_netns '
 	load_seqstate
 	seqload churn -n 20 >/dev/null
 	check_gauges "fresh load after the cycles"
 	unload_seqstate'
 
 # Sockets in every state a socket stays in: there at unload, and at load.
-unshare -n sh -ec '. /seqstate/lib.sh
-	ip link set lo up
+in_netns '
 	ip addr add 10.9.0.1/32 dev lo
 	ip route add 10.9.0.0/24 dev lo
 	ip route add 10.9.1.0/24 dev lo
@@ -73,9 +70,9 @@ unshare -n sh -ec '. /seqstate/lib.sh
 		-a 10.9.1.5 --ready-file /tmp/h >/dev/null &
 	wait_ready /tmp/h $!
 	seqload listen -a 10.9.0.1 -p 7000 -n 1 >/dev/null &
-	until ss -tlnH | grep -q 10.9.0.1:7000; do sleep 0.1; done
+	wait_until 120 listening "10.9.0.1:7000"
 	seqload synflood -a 10.9.0.1 -p 7000 -s 10.9.0.2 -n 20
-	until [ "$(ss -tanH state syn-recv | wc -l)" = 20 ]; do sleep 0.1; done
+	wait_until 300 sockets_are 20 state syn-recv
 	load_seqstate
 	check_gauges "every state, loaded"
 	unload_seqstate

@@ -1,13 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
+# class: full
 # Many sockets: 1,000 that exist before load, then 10,000 connections churned while 5,000
 # sockets are held in mixed states; every gauge must still equal ss. SEQSTATE_SCALE divides
 # the numbers on slow (debug) kernels.
 . /seqstate/lib.sh
 
-if [ "${1:-}" != netns ]; then
-	exec unshare -n sh -e /seqstate/tests/scale.sh netns
-fi
-ip link set lo up
+own_netns
 d=${SEQSTATE_SCALE:-1}
 
 # 1,000 sockets first: 10 listening, 300 connections, 100 half-closed, 200 in TIME-WAIT.
@@ -23,10 +21,7 @@ seqload hold --listen $((100 / d)) --established $((1500 / d)) --close-wait $((5
 hold=$!
 seqload churn -n $((10000 / d)) -t 2
 wait_ready /tmp/r2 $hold
-until [ "$(ss -tanH state last-ack state fin-wait-1 state syn-sent state syn-recv | wc -l)" = 0 ]
-do
-	sleep 0.2
-done
+wait_until 300 sockets_are 0 state last-ack state fin-wait-1 state syn-sent state syn-recv
 check_gauges "churn while holding"
 kill %1 %2
 wait

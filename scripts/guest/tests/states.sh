@@ -1,13 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
+# class: full
 # The gauges equal what ss and /proc/net/tcp show, in every state and namespace, for
 # sockets made before and after the module was loaded.
 . /seqstate/lib.sh
 
 # In a namespace of its own, so that no earlier test's sockets count.
-if [ "${1:-}" != netns ]; then
-	exec unshare -n sh -e /seqstate/tests/states.sh netns
-fi
-ip link set lo up
+own_netns
 
 # Sockets that were there first: the module must count them at once.
 seqload hold --listen 3 --established 5 --close-wait 4 --time-wait 7 --ready-file /tmp/r1 \
@@ -36,25 +34,19 @@ ip route add 10.9.0.0/24 dev lo
 # once even on the debug kernels under TCG (with one retry, 3 s, they were not).
 sysctl -qw net.ipv4.tcp_synack_retries=3
 seqload listen -a 10.9.0.1 -p 7000 -n 1 >/dev/null &
-until ss -tlnH | grep -q 10.9.0.1:7000; do sleep 0.1; done
+wait_until 120 listening "10.9.0.1:7000"
 seqload synflood -a 10.9.0.1 -p 7000 -s 10.9.0.2 -n 50
-i=0
-until [ "$(ss -tanH state syn-recv | wc -l)" = 50 ]; do
-	i=$((i + 1))
-	[ $i -le 100 ] || fail "ss shows $(ss -tanH state syn-recv | wc -l) of 50 half-open after 10 s"
-	sleep 0.1
-done
+wait_until 120 sockets_are 50 state syn-recv
 assert_eq "half-open" 50 "$(awk '$1 == "(half-open)" { print $2 }' /proc/net/seqstate/states)"
 check_gauges "half-open"
 # The retries, then the requests expire.
-until [ "$(ss -tanH state syn-recv | wc -l)" = 0 ]; do sleep 0.5; done
+wait_until 300 sockets_are 0 state syn-recv
 check_gauges "half-open expired"
 kill %1
 wait
 
 # Another namespace sees only its own sockets.
-unshare -n sh -ec '. /seqstate/lib.sh
-	ip link set lo up
+in_netns '
 	assert_eq "new namespace: established now" 0 "$(now established)"
 	seqload hold --established 4 --ready-file /tmp/r3 >/dev/null &
 	hold=$!

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# class: full
 # Another kprobe user on the host while connections churn and their TIME-WAIT ends: a
 # kprobe trace event on vfs_read, hit by a 1-byte dd on every CPU. A kprobe's handler is
 # skipped when another kprobe handler runs on its CPU, and softirqs (FINs, TIME-WAIT
@@ -7,10 +8,7 @@
 # connection's FIN-WAIT-2 and TIME-WAIT accounted for, nothing missed.
 . /seqstate/lib.sh
 
-if [ "${1:-}" != netns ]; then
-	exec unshare -n sh -e /seqstate/tests/tracers.sh netns
-fi
-ip link set lo up
+own_netns
 
 T=/sys/kernel/tracing
 [ -e $T/kprobe_events ] || mount -t tracefs tracefs $T
@@ -33,15 +31,10 @@ load_seqstate
 # SEQSTATE_SCALE divides the connections (the debug kernels).
 n=$((1000 / ${SEQSTATE_SCALE:-1}))
 seqload churn -n $n -t 2
-until [ "$(ss -tanH state last-ack | wc -l)" = 0 ]; do sleep 0.1; done
+wait_until 300 sockets_are 0 state last-ack
 check_gauges "churn under another kprobe user"
 
-i=0
-until [ "$(ss -tanH state time-wait state fin-wait-2 | wc -l)" = 0 ]; do
-	i=$((i + 1))
-	[ $i -lt 300 ] || fail "TIME-WAIT did not end within 150 s"
-	sleep 0.5
-done
+wait_until 300 sockets_are 0 state time-wait state fin-wait-2
 check_gauges "TIME-WAIT ended under another kprobe user"
 
 # Each client socket became a timewait socket (in FIN-WAIT-2 or TIME-WAIT) and died.

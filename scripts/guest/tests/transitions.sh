@@ -1,12 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
+# class: full
 # Exact transition counts for connections whose every step TCP defines: an active open and
 # close, a passive open and close, and a SYN that is never answered.
 . /seqstate/lib.sh
 
-if [ "${1:-}" != netns ]; then
-	exec unshare -n sh -e /seqstate/tests/transitions.sh netns
-fi
-ip link set lo up
+own_netns
 # Loopback reuses TIME-WAIT tuples by default (tcp_tw_reuse=2): a churn that spans more than
 # a second on a slow kernel then kills one of its own TIME-WAIT sockets (time_wait -> close),
 # which the exact counts below do not expect. Seen once on 6.1 rt.
@@ -16,7 +14,7 @@ load_seqstate
 # 20 connections; clients close first (they end in TIME-WAIT), servers after reading EOF.
 # Duplicate children (lib.sh) add as many listen -> syn_recv -> close.
 seqload churn -n 20
-until [ "$(ss -tanH state last-ack | wc -l)" = 0 ]; do sleep 0.1; done
+wait_until 300 sockets_are 0 state last-ack
 dup=$(duplicate_children 0)
 want="close listen 1
 close syn_sent 20
@@ -42,9 +40,9 @@ check_gauges "after churn"
 ip route add 10.9.1.0/24 dev lo
 sysctl -qw net.ipv4.tcp_syn_retries=1
 seqload hold --syn-sent 1 -a 10.9.1.5 >/dev/null &
-until [ "$(ss -tanH state syn-sent | wc -l)" = 1 ]; do sleep 0.1; done
+wait_until 300 sockets_are 1 state syn-sent
 assert_eq "syn_sent now" 1 "$(now syn_sent)"
-until [ "$(ss -tanH state syn-sent | wc -l)" = 0 ]; do sleep 0.2; done
+wait_until 300 sockets_are 0 state syn-sent
 assert_eq "syn_sent now, given up" 0 "$(now syn_sent)"
 assert_eq "close -> syn_sent" 21 "$(transition close syn_sent)"
 assert_eq "syn_sent -> close" 1 "$(transition syn_sent close)"
@@ -55,8 +53,7 @@ wait
 # so both go FIN_WAIT1 -> CLOSING -> TIME_WAIT. On a slow kernel an ACK can still overtake
 # a FIN and that end closes the ordinary way; every end is counted one way or the other.
 # Passive close (LAST_ACK) is above.
-unshare -n sh -ec '. /seqstate/lib.sh
-	ip link set lo up
+in_netns '
 	seqload simclose -n 5
 	c=$(transition fin_wait1 closing)
 	[ "$c" -gt 0 ] || fail "no simultaneous close went through CLOSING"
