@@ -126,12 +126,13 @@ copy_tree() {
 		tar -xf - -C "$dest"
 }
 
-# The workload tool, static so it runs in the busybox guest. Prints its path.
+# The workload tool, static so it runs in the busybox guest: every .c of scripts/workload/,
+# rebuilt when a source or its header is newer than the binary. Prints its path.
 build_seqload() {
-	local src=$SEQSTATE_TOP/scripts/workload/seqload.c bin=$SEQSTATE_TOP/scripts/workload/seqload
+	local dir=$SEQSTATE_TOP/scripts/workload bin=$SEQSTATE_TOP/scripts/workload/seqload
 	need_pkgs gcc libc6-dev
-	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
-		gcc -O2 -Wall -Wextra -Werror -static -pthread -o "$bin" "$src" >&2 ||
+	if [ ! -x "$bin" ] || [ -n "$(find "$dir" -maxdepth 1 -name '*.[ch]' -newer "$bin")" ]; then
+		gcc -O2 -Wall -Wextra -Werror -static -pthread -o "$bin" "$dir"/*.c >&2 ||
 			die "cannot build seqload"
 	fi
 	echo "$bin"
