@@ -86,10 +86,12 @@ stock_suite() {	# stock_suite SUITE
 		mode=$(matrix_rows | awk -v s="$suite" -v f="$flavour" '$1 == s && $2 == f { print $3 }')
 		tests=$smoke_tests
 		[ "$mode" = full ] || [ -n "${SEQSTATE_FULL:-}" ] && tests=$full_tests
-		# A stock kernel's test takes 70 s at most: one still running after 240 s leaves
-		# the stacks of every task in the console before the VM's timeout ends it.
+		# A stock kernel's test takes 70 s at most alone: one still running after 240 s
+		# leaves the stacks of every task in the console. The whole suite takes some
+		# 370 s alone and 2-3 times that beside the debug lanes: 1,200 s before a
+		# hung VM is stopped.
 		SEQSTATE_GUEST_ENV="SEQSTATE_STUCK_AFTER=240 ${SEQSTATE_STRESS_ENV:-}" SEQSTATE_ACCEL=$accel \
-			SEQSTATE_VM_TIMEOUT=${SEQSTATE_STOCK_TIMEOUT:-600} "$SEQSTATE_TOP/scripts/vm.sh" "$kver" \
+			SEQSTATE_VM_TIMEOUT=${SEQSTATE_STOCK_TIMEOUT:-1200} "$SEQSTATE_TOP/scripts/vm.sh" "$kver" \
 			"$SEQSTATE_CACHE/kernels/$kver/vmlinuz" "$out/dkms/$kver" "$tests" "$out"
 	done <"$out/$suite.kernels"
 }
