@@ -11,6 +11,11 @@ ip link set lo up
 # a second on a slow kernel then kills one of its own TIME-WAIT sockets (time_wait -> close),
 # which the exact counts below do not expect. Seen once on 6.1 rt.
 sysctl -qw net.ipv4.tcp_tw_reuse=0
+# A segment retransmitted on a slow machine (a client's FIN the server's ACK was late for)
+# reaches a server socket already closed, and its RST kills the client's TIME-WAIT socket
+# (RFC 1337's "TIME-WAIT assassination"): time_wait -> close, seen once under load on 6.1.
+# With tcp_rfc1337=1, TIME-WAIT ignores RSTs.
+sysctl -qw net.ipv4.tcp_rfc1337=1
 load_seqstate
 
 # 20 connections; clients close first (they end in TIME-WAIT), servers after reading EOF.
