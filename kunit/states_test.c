@@ -107,3 +107,9 @@ kunit_test_suites(&seqstate_states_suite);
 
 MODULE_DESCRIPTION("KUnit suites for seqstate");
 MODULE_LICENSE("GPL");
+/*
+ * seqstate's internals are exported to this namespace, and only on kernels with KUnit
+ * (EXPORT_SYMBOL_IF_KUNIT). The string is what MODULE_IMPORT_NS() makes of its argument
+ * both before 6.13 (a bare name) and after (a string).
+ */
+MODULE_INFO(import_ns, "EXPORTED_FOR_KUNIT_TESTING");

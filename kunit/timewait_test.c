@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: the bookkeeping behind the timewait hooks (module/timewait.c), on a private table,
- * with timewait sockets that only carry what the hooks read: the substate and the timer.
- * Each case plays the hooks in an order two CPUs (or two BH tasks on one CPU) can produce,
- * and checks what would be counted.
+ * KUnit: the bookkeeping behind the timewait hooks (module/timewait_table.c), on a private
+ * table, with timewait sockets that only carry what the hooks read: the substate and the
+ * timer. Each case plays the hooks in an order two CPUs (or two BH tasks on one CPU) can
+ * produce, and checks what would be counted.
  */
 #include <kunit/test.h>
 #include <linux/jiffies.h>
@@ -11,7 +11,7 @@
 #include <linux/timer.h>
 #include <net/inet_timewait_sock.h>
 #include <net/tcp_states.h>
-#include "../module/timewait.h"
+#include "../module/timewait_table.h"
 
 #define SEQSTATE_TW_TEST_SOCKS	20
 

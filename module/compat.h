@@ -25,8 +25,8 @@
 
 /*
  * 6.1.191 (CVE-2026-23247) replaced secure_tcp[v6]_seq() and secure_tcp[v6]_ts_off() by
- * secure_tcp[v6]_seq_and_ts_off(): SEQSTATE_HAVE_SECURE_SEQ_UNION; module/isn.c hooks
- * whichever the tree has.
+ * secure_tcp[v6]_seq_and_ts_off(). No macro here: Kbuild builds the hooks for whichever the
+ * tree has, isn_union.o or isn_split.o.
  */
 
 /* 7.x no longer gets hex2bin() through <linux/kernel.h>. */
@@ -39,6 +39,19 @@
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
+#endif
+
+/*
+ * Exports only the KUnit suites need: in the EXPORTED_FOR_KUNIT_TESTING namespace, and only
+ * on kernels built with KUnit. <kunit/visibility.h> came with 6.2 and 6.1.y has it; older
+ * trees get the same definition here.
+ */
+#ifdef SEQSTATE_HAVE_KUNIT_VISIBILITY_H
+#include <kunit/visibility.h>
+#elif IS_ENABLED(CONFIG_KUNIT)
+#define EXPORT_SYMBOL_IF_KUNIT(symbol) EXPORT_SYMBOL_NS(symbol, EXPORTED_FOR_KUNIT_TESTING)
+#else
+#define EXPORT_SYMBOL_IF_KUNIT(symbol)
 #endif
 
 #endif /* _SEQSTATE_COMPAT_H */

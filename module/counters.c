@@ -5,7 +5,9 @@
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
 #include <linux/export.h>
+#include <linux/percpu.h>
 #include <linux/string.h>
+#include "compat.h"
 #include "counters.h"
 
 static const char *const seqstate_state_names[SEQSTATE_NR_STATES] = {
@@ -51,6 +53,23 @@ long seqstate_memory_bytes(void)
 	return atomic_long_read(&seqstate_memory);
 }
 
+/* alloc_percpu() and free_percpu(), counted in memory_bytes. */
+void __percpu *seqstate_percpu_alloc(size_t size, size_t align)
+{
+	void __percpu *p = __alloc_percpu(size, align);
+
+	if (p)
+		seqstate_memory_add(size * num_possible_cpus());
+	return p;
+}
+
+void seqstate_percpu_free(void __percpu *p, size_t size)
+{
+	if (p)
+		seqstate_memory_add(-(long)(size * num_possible_cpus()));
+	free_percpu(p);
+}
+
 static DEFINE_PER_CPU(u64, seqstate_misses[SEQSTATE_NR_MISS]);
 
 static const char *const seqstate_miss_names[SEQSTATE_NR_MISS] = {
@@ -81,25 +100,18 @@ const char *seqstate_miss_name(enum seqstate_miss what)
 	return seqstate_miss_names[what];
 }
 
-#define SEQSTATE_COUNTERS_BYTES	(sizeof(struct seqstate_counters) * num_possible_cpus())
-
 struct seqstate_counters __percpu *seqstate_counters_alloc(void)
 {
-	struct seqstate_counters __percpu *c = alloc_percpu(struct seqstate_counters);
-
-	if (c)
-		seqstate_memory_add(SEQSTATE_COUNTERS_BYTES);
-	return c;
+	return seqstate_percpu_alloc(sizeof(struct seqstate_counters),
+				     __alignof__(struct seqstate_counters));
 }
-EXPORT_SYMBOL_GPL(seqstate_counters_alloc);	/* for the KUnit suites */
+EXPORT_SYMBOL_IF_KUNIT(seqstate_counters_alloc);
 
 void seqstate_counters_free(struct seqstate_counters __percpu *c)
 {
-	if (c)
-		seqstate_memory_add(-(long)SEQSTATE_COUNTERS_BYTES);
-	free_percpu(c);
+	seqstate_percpu_free(c, sizeof(*c));
 }
-EXPORT_SYMBOL_GPL(seqstate_counters_free);
+EXPORT_SYMBOL_IF_KUNIT(seqstate_counters_free);
 
 /*
  * The counting rule, for every change a socket makes as ss sees it: full sockets through
@@ -125,7 +137,7 @@ void seqstate_counters_count(struct seqstate_counters __percpu *c, int oldstate,
 	if (newstate != TCP_CLOSE)
 		this_cpu_inc(c->now[newstate]);
 }
-EXPORT_SYMBOL_GPL(seqstate_counters_count);
+EXPORT_SYMBOL_IF_KUNIT(seqstate_counters_count);
 
 /* Sockets found in @state by a walk of the tables, which no event counted. */
 void seqstate_counters_add(struct seqstate_counters __percpu *c, int state, s64 n)
@@ -135,7 +147,7 @@ void seqstate_counters_add(struct seqstate_counters __percpu *c, int state, s64 
 		this_cpu_add(c->now[state], n);
 	}
 }
-EXPORT_SYMBOL_GPL(seqstate_counters_add);
+EXPORT_SYMBOL_IF_KUNIT(seqstate_counters_add);
 
 void seqstate_counters_sum(struct seqstate_counters __percpu *c, struct seqstate_snapshot *snap)
 {
@@ -155,4 +167,4 @@ void seqstate_counters_sum(struct seqstate_counters __percpu *c, struct seqstate
 		}
 	}
 }
-EXPORT_SYMBOL_GPL(seqstate_counters_sum);
+EXPORT_SYMBOL_IF_KUNIT(seqstate_counters_sum);

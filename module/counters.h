@@ -28,6 +28,8 @@ void seqstate_counters_count(struct seqstate_counters __percpu *c, int oldstate,
 void seqstate_counters_add(struct seqstate_counters __percpu *c, int state, s64 n);
 void seqstate_memory_add(long bytes);
 long seqstate_memory_bytes(void);
+void __percpu *seqstate_percpu_alloc(size_t size, size_t align);
+void seqstate_percpu_free(void __percpu *p, size_t size);
 void seqstate_counters_sum(struct seqstate_counters __percpu *c, struct seqstate_snapshot *snap);
 
 /*

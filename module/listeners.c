@@ -6,9 +6,9 @@
  *
  * The tracepoint may neither sleep nor allocate: on PREEMPT_RT even spin_lock_bh() and
  * kmalloc(GFP_ATOMIC) sleep, and the probe runs with preemption disabled. So the probe only
- * takes a reference on the socket and puts the change in a ring (lock-free, bounded, in
- * order); a work item applies it. A change that finds the ring full is counted as missed
- * and makes the work item resynchronise from the listening hash.
+ * takes a reference on the socket and puts the change in a ring (listener_ring.c); a work
+ * item applies it. A change that finds the ring full is counted as missed and makes the
+ * work item resynchronise from the listening hash (walk.c).
  *
  * A change is a hint, not a verdict: the probe fires just before the state is stored, so
  * the worker may see a new listener still in CLOSE, or a closing one still in LISTEN. Every
@@ -23,7 +23,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/atomic.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -32,10 +31,11 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <net/inet_connection_sock.h>
-#include <net/inet_hashtables.h>
 #include <net/sock.h>
 #include "counters.h"
+#include "listener_ring.h"
 #include "listeners.h"
+#include "walk.h"
 
 struct seqstate_listener {
 	struct rhash_head node;		/* in seqstate_listeners, by sk */
@@ -74,61 +74,54 @@ static struct rhashtable seqstate_listeners;
 static struct rhashtable seqstate_groups;
 static LIST_HEAD(seqstate_all);
 static LIST_HEAD(seqstate_pending);	/* entries to look at again */
-static DEFINE_MUTEX(seqstate_listeners_lock);	/* every change to the above */
-
-/*
- * The ring (Vyukov's bounded queue, one consumer): slot i is free for the producer at
- * position pos when its seq is pos, and published when it is pos + 1.
- */
-#define SEQSTATE_RING_SIZE	1024
-struct seqstate_change {
-	unsigned long seq;
-	struct sock *sk;
-	bool listen;	/* entered LISTEN, else left it */
-};
-
-static struct seqstate_change seqstate_ring[SEQSTATE_RING_SIZE];
-static atomic_long_t seqstate_ring_head;
-static unsigned long seqstate_ring_tail;	/* the worker's */
+static DEFINE_MUTEX(seqstate_listeners_lock);	/* every change to the above; the ring's pops */
 static bool seqstate_resync;			/* a change was lost */
 
-static void seqstate_listeners_work(struct work_struct *work);
-static DECLARE_DELAYED_WORK(seqstate_worker, seqstate_listeners_work);
-static void seqstate_listeners_tick(struct work_struct *work);
-static DECLARE_DELAYED_WORK(seqstate_ticker, seqstate_listeners_tick);
+/* What the worker unlinked, to be freed after an RCU grace period. */
+struct seqstate_graveyard {
+	struct list_head listeners, groups;
+};
 
-/* From the tracepoint: @sk enters LISTEN (@listen) or leaves it. No lock, no allocation. */
-void seqstate_listener_changed(struct sock *sk, bool listen)
+static void seqstate_graveyard_init(struct seqstate_graveyard *dead)
 {
-	long pos = atomic_long_read(&seqstate_ring_head);
-	struct seqstate_change *c;
-	long seq;
+	INIT_LIST_HEAD(&dead->listeners);
+	INIT_LIST_HEAD(&dead->groups);
+}
 
-	for (;;) {
-		c = &seqstate_ring[pos & (SEQSTATE_RING_SIZE - 1)];
-		/* Pairs with the consumer's release: the slot's last reader is done with it. */
-		seq = smp_load_acquire(&c->seq);
-		if (seq == pos) {
-			if (atomic_long_try_cmpxchg(&seqstate_ring_head, &pos, pos + 1))
-				break;	/* the slot is ours */
-			continue;	/* another producer took it; pos is the new head */
-		}
-		if (seq - pos < 0) {
-			/* Full: the worker walks the listening hash instead. */
-			seqstate_miss(SEQSTATE_MISS_LISTENER_QUEUE);
-			WRITE_ONCE(seqstate_resync, true);
-			queue_delayed_work(system_wq, &seqstate_worker, 0);
-			return;
-		}
-		pos = atomic_long_read(&seqstate_ring_head);	/* taken meanwhile: catch up */
+static void seqstate_listener_unlink(struct seqstate_listener *l, struct seqstate_graveyard *dead)
+{
+	struct seqstate_listener_group *g = l->group;
+
+	lockdep_assert_held(&seqstate_listeners_lock);
+	if (l->check_at)
+		list_del(&l->pending_node);
+	rhashtable_remove_fast(&seqstate_listeners, &l->node, seqstate_listener_params);
+	list_del_rcu(&l->group_node);
+	list_del_rcu(&l->all_node);
+	list_add(&l->dead, &dead->listeners);
+	if (list_empty(&g->listeners)) {
+		rhashtable_remove_fast(&seqstate_groups, &g->node, seqstate_group_params);
+		list_add(&g->dead, &dead->groups);
 	}
-	sock_hold(sk);
-	c->sk = sk;
-	c->listen = listen;
-	/* Publish: pairs with the acquire in seqstate_ring_pop(). */
-	smp_store_release(&c->seq, pos + 1);
-	/* In a jiffy: a storm of changes wakes the worker once per jiffy, not per change. */
-	queue_delayed_work(system_wq, &seqstate_worker, 1);
+}
+
+static void seqstate_listeners_free(struct seqstate_graveyard *dead)
+{
+	struct seqstate_listener_group *g, *gtmp;
+	struct seqstate_listener *l, *tmp;
+
+	if (list_empty(&dead->listeners))
+		return;
+	synchronize_rcu();
+	list_for_each_entry_safe(l, tmp, &dead->listeners, dead) {
+		sock_put(l->sk);
+		kfree(l);
+		seqstate_memory_add(-(long)sizeof(*l));
+	}
+	list_for_each_entry_safe(g, gtmp, &dead->groups, dead) {
+		kfree(g);
+		seqstate_memory_add(-(long)sizeof(*g));
+	}
 }
 
 static void seqstate_listener_check_later(struct seqstate_listener *l)
@@ -139,6 +132,34 @@ static void seqstate_listener_check_later(struct seqstate_listener *l)
 	/* Never 0: 0 means "nothing to check". */
 	l->check_at = (jiffies + HZ) | 1;
 }
+
+/* Look at the entries whose time has come: keep listeners, drop what closed and drained. */
+static void seqstate_listeners_tick(struct work_struct *work)
+{
+	struct seqstate_graveyard dead;
+	struct seqstate_listener *l, *tmp;
+
+	seqstate_graveyard_init(&dead);
+	mutex_lock(&seqstate_listeners_lock);
+	list_for_each_entry_safe(l, tmp, &seqstate_pending, pending_node) {
+		if (time_before(jiffies, l->check_at))
+			continue;
+		if (READ_ONCE(l->sk->sk_state) == TCP_LISTEN) {
+			list_del(&l->pending_node);
+			l->check_at = 0;
+		} else if (!inet_csk_reqsk_queue_len(l->sk)) {
+			seqstate_listener_unlink(l, &dead);
+		} else {
+			seqstate_listener_check_later(l);	/* request socks still queued */
+		}
+	}
+	if (!list_empty(&seqstate_pending))
+		queue_delayed_work(system_wq, to_delayed_work(work), HZ);
+	mutex_unlock(&seqstate_listeners_lock);
+	seqstate_listeners_free(&dead);
+}
+
+static DECLARE_DELAYED_WORK(seqstate_ticker, seqstate_listeners_tick);
 
 /*
  * Track @sk if it starts to @listen, and look at it again later. The caller's reference
@@ -202,92 +223,33 @@ untracked:
 	sock_put(sk);
 }
 
-/*
- * The oldest published change, or false: the ring is empty, or its oldest slot's producer
- * is between claim and publish.
- */
-static bool seqstate_ring_pop(struct sock **sk, bool *listen)
+/* For the walk of the listening hash, which holds rcu_read_lock(). */
+static bool seqstate_listener_tracked(struct sock *sk)
 {
-	struct seqstate_change *c;
-
-	lockdep_assert_held(&seqstate_listeners_lock);
-	c = &seqstate_ring[seqstate_ring_tail & (SEQSTATE_RING_SIZE - 1)];
-	/* Pairs with the producer's publish: sk and listen are written. */
-	if (smp_load_acquire(&c->seq) != seqstate_ring_tail + 1)
-		return false;
-	*sk = c->sk;
-	*listen = c->listen;
-	/* Free the slot for the producer one lap ahead, once sk and listen are read. */
-	smp_store_release(&c->seq, seqstate_ring_tail + SEQSTATE_RING_SIZE);
-	seqstate_ring_tail++;
-	return true;
+	return rhashtable_lookup(&seqstate_listeners, &sk, seqstate_listener_params);
 }
 
-/* Apply the published changes, in order. */
-static void seqstate_ring_drain(void)
+static void seqstate_listener_found(struct sock *sk)
 {
-	struct sock *sk;
-	bool listen;
-
-	while (seqstate_ring_pop(&sk, &listen)) {
-		seqstate_listener_note(sk, listen);
-		cond_resched();
-	}
-}
-
-/*
- * The listening hash is one table for every namespace (per-namespace tables only split the
- * established hash). Walked under RCU, as the kernel's own lookups do (listeners are
- * SOCK_RCU_FREE), never under the bucket locks: the kernel takes those before disabling
- * bottom halves, and taking them in another order deadlocks on PREEMPT_RT. A bucket is
- * walked again after each batch of new listeners, skipping those already tracked.
- */
-#define SEQSTATE_WALK_BATCH	32
-static struct sock *seqstate_batch[SEQSTATE_WALK_BATCH];
-
-static void seqstate_listeners_walk(void)
-{
-	struct inet_hashinfo *h = init_net.ipv4.tcp_death_row.hashinfo;
-	struct hlist_nulls_node *node;
-	unsigned int i, n, k;
-	struct sock *sk;
-
-	lockdep_assert_held(&seqstate_listeners_lock);
-	for (i = 0; i <= h->lhash2_mask; i++) {
-		struct inet_listen_hashbucket *ilb = &h->lhash2[i];
-
-		do {
-			n = 0;
-			rcu_read_lock();
-			sk_nulls_for_each_rcu(sk, node, &ilb->nulls_head) {
-				if (sk->sk_protocol != IPPROTO_TCP ||
-				    READ_ONCE(sk->sk_state) != TCP_LISTEN ||
-				    rhashtable_lookup(&seqstate_listeners, &sk,
-						      seqstate_listener_params) ||
-				    !refcount_inc_not_zero(&sk->sk_refcnt))
-					continue;
-				seqstate_batch[n++] = sk;
-				if (n == SEQSTATE_WALK_BATCH)
-					break;
-			}
-			rcu_read_unlock();
-			for (k = 0; k < n; k++)
-				seqstate_listener_note(seqstate_batch[k], true);
-		} while (n == SEQSTATE_WALK_BATCH);
-		cond_resched();
-	}
+	seqstate_listener_note(sk, true);
 }
 
 static void seqstate_listeners_work(struct work_struct *work)
 {
 	struct seqstate_listener *l;
+	struct sock *sk;
+	bool listen;
 
 	mutex_lock(&seqstate_listeners_lock);
-	seqstate_ring_drain();
+	/* Apply the published changes, in order. */
+	while (seqstate_ring_pop(&sk, &listen)) {
+		seqstate_listener_note(sk, listen);
+		cond_resched();
+	}
 	if (READ_ONCE(seqstate_resync)) {
 		WRITE_ONCE(seqstate_resync, false);
 		/* Lost changes: find every listener, and look again at every entry. */
-		seqstate_listeners_walk();
+		seqstate_walk_listening(seqstate_listener_tracked, seqstate_listener_found);
 		list_for_each_entry(l, &seqstate_all, all_node)
 			seqstate_listener_check_later(l);
 	}
@@ -298,82 +260,24 @@ static void seqstate_listeners_work(struct work_struct *work)
 	 * A producer is between claim and publish (preempted there, on kernels whose probes
 	 * are preemptible): come back for its change in a jiffy.
 	 */
-	if (smp_load_acquire(&seqstate_ring[seqstate_ring_tail & (SEQSTATE_RING_SIZE - 1)].seq) !=
-	    seqstate_ring_tail)
-		queue_delayed_work(system_wq, &seqstate_worker, 1);
+	if (seqstate_ring_tail_taken())
+		queue_delayed_work(system_wq, to_delayed_work(work), 1);
 }
 
-/* What the worker unlinked, to be freed after an RCU grace period. */
-struct seqstate_graveyard {
-	struct list_head listeners, groups;
-};
+static DECLARE_DELAYED_WORK(seqstate_worker, seqstate_listeners_work);
 
-static void seqstate_graveyard_init(struct seqstate_graveyard *dead)
+/* From the tracepoint: @sk enters LISTEN (@listen) or leaves it. No lock, no allocation. */
+void seqstate_listener_changed(struct sock *sk, bool listen)
 {
-	INIT_LIST_HEAD(&dead->listeners);
-	INIT_LIST_HEAD(&dead->groups);
-}
-
-static void seqstate_listener_unlink(struct seqstate_listener *l, struct seqstate_graveyard *dead)
-{
-	struct seqstate_listener_group *g = l->group;
-
-	lockdep_assert_held(&seqstate_listeners_lock);
-	if (l->check_at)
-		list_del(&l->pending_node);
-	rhashtable_remove_fast(&seqstate_listeners, &l->node, seqstate_listener_params);
-	list_del_rcu(&l->group_node);
-	list_del_rcu(&l->all_node);
-	list_add(&l->dead, &dead->listeners);
-	if (list_empty(&g->listeners)) {
-		rhashtable_remove_fast(&seqstate_groups, &g->node, seqstate_group_params);
-		list_add(&g->dead, &dead->groups);
-	}
-}
-
-static void seqstate_listeners_free(struct seqstate_graveyard *dead)
-{
-	struct seqstate_listener_group *g, *gtmp;
-	struct seqstate_listener *l, *tmp;
-
-	if (list_empty(&dead->listeners))
+	if (!seqstate_ring_push(sk, listen)) {
+		/* Full: the worker walks the listening hash instead. */
+		seqstate_miss(SEQSTATE_MISS_LISTENER_QUEUE);
+		WRITE_ONCE(seqstate_resync, true);
+		queue_delayed_work(system_wq, &seqstate_worker, 0);
 		return;
-	synchronize_rcu();
-	list_for_each_entry_safe(l, tmp, &dead->listeners, dead) {
-		sock_put(l->sk);
-		kfree(l);
-		seqstate_memory_add(-(long)sizeof(*l));
 	}
-	list_for_each_entry_safe(g, gtmp, &dead->groups, dead) {
-		kfree(g);
-		seqstate_memory_add(-(long)sizeof(*g));
-	}
-}
-
-/* Look at the entries whose time has come: keep listeners, drop what closed and drained. */
-static void seqstate_listeners_tick(struct work_struct *work)
-{
-	struct seqstate_graveyard dead;
-	struct seqstate_listener *l, *tmp;
-
-	seqstate_graveyard_init(&dead);
-	mutex_lock(&seqstate_listeners_lock);
-	list_for_each_entry_safe(l, tmp, &seqstate_pending, pending_node) {
-		if (time_before(jiffies, l->check_at))
-			continue;
-		if (READ_ONCE(l->sk->sk_state) == TCP_LISTEN) {
-			list_del(&l->pending_node);
-			l->check_at = 0;
-		} else if (!inet_csk_reqsk_queue_len(l->sk)) {
-			seqstate_listener_unlink(l, &dead);
-		} else {
-			seqstate_listener_check_later(l);	/* request socks still queued */
-		}
-	}
-	if (!list_empty(&seqstate_pending))
-		queue_delayed_work(system_wq, &seqstate_ticker, HZ);
-	mutex_unlock(&seqstate_listeners_lock);
-	seqstate_listeners_free(&dead);
+	/* In a jiffy: a storm of changes wakes the worker once per jiffy, not per change. */
+	queue_delayed_work(system_wq, &seqstate_worker, 1);
 }
 
 /* Request socks queued on the listeners of @net, or of every namespace when @net is NULL. */
@@ -399,13 +303,9 @@ s64 seqstate_listeners_halfopen(const struct net *net)
 
 int seqstate_listeners_init(void)
 {
-	int i, err;
+	int err;
 
-	for (i = 0; i < SEQSTATE_RING_SIZE; i++)
-		seqstate_ring[i].seq = i;
-	atomic_long_set(&seqstate_ring_head, 0);
-	seqstate_ring_tail = 0;
-
+	seqstate_ring_init();
 	err = rhashtable_init(&seqstate_listeners, &seqstate_listener_params);
 	if (err)
 		return err;

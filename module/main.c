@@ -7,33 +7,48 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
-#include "isn.h"
+#include "isn_gen.h"
+#include "isn_hook.h"
 #include "listeners.h"
 #include "netns.h"
+#include "proc.h"
 #include "sysfs.h"
 #include "timewait.h"
 #include "tracepoint.h"
 
+/*
+ * Each step comes before what uses it, and exit undoes them in exactly the reverse order:
+ *  - the listeners first: the probe feeds them, /proc and sysfs read them until they go;
+ *  - the host key before the namespaces: theirs need the RNG ready too;
+ *  - the namespace table before anything that looks a namespace up: the ISN hook (which
+ *    isn_active=1 rekey_guard_s=0 switches in at once), the files, the probes. At unload
+ *    TCP gets the kernel's ISNs back before any namespace's key goes;
+ *  - the ISN hook's targets before sysfs, whose isn/active attaches it;
+ *  - the tracepoint last: every change is counted from then on. The timewait hooks then
+ *    hand it their births, and the sockets that were already there are counted once.
+ */
 static int __init seqstate_init(void)
 {
 	int err;
 
-	/* The key first (namespaces may need keys of their own), then counters and
-	 * namespaces: the probe may fire as soon as it is attached.
-	 */
-	err = seqstate_isn_init();
-	if (err)
-		return err;
-	/* Before the namespaces: their /proc files read the listeners until they are gone. */
 	err = seqstate_listeners_init();
 	if (err)
-		goto err_isn;
-	err = seqstate_netns_init();
+		return err;
+	err = seqstate_isn_keys_init();
 	if (err)
 		goto err_listeners;
-	err = seqstate_sysfs_init();
+	err = seqstate_netns_init();
+	if (err)
+		goto err_isn_keys;
+	err = seqstate_isn_hook_init();
 	if (err)
 		goto err_netns;
+	err = seqstate_proc_init();
+	if (err)
+		goto err_isn_hook;
+	err = seqstate_sysfs_init();
+	if (err)
+		goto err_proc;
 	err = seqstate_timewait_init();
 	if (err)
 		goto err_sysfs;
@@ -41,7 +56,6 @@ static int __init seqstate_init(void)
 	if (err)
 		goto err_timewait;
 	seqstate_timewait_start();
-	/* Now that every change is counted: the sockets that were already there. */
 	seqstate_listeners_baseline();
 	seqstate_netns_baseline();
 	pr_info("loaded, version %s\n", SEQSTATE_VERSION);
@@ -51,15 +65,16 @@ err_timewait:
 	seqstate_timewait_exit();
 err_sysfs:
 	seqstate_sysfs_exit();
+err_proc:
+	seqstate_proc_exit();
+err_isn_hook:
+	seqstate_isn_hook_exit();
 err_netns:
-	seqstate_isn_exit();	/* unhooked before the namespaces' keys go */
 	seqstate_netns_exit();
-	seqstate_listeners_exit();
-	return err;
+err_isn_keys:
+	seqstate_isn_keys_exit();
 err_listeners:
 	seqstate_listeners_exit();
-err_isn:
-	seqstate_isn_exit();
 	return err;
 }
 
@@ -68,9 +83,11 @@ static void __exit seqstate_exit(void)
 	seqstate_tracepoint_exit();
 	seqstate_timewait_exit();
 	seqstate_sysfs_exit();
-	seqstate_isn_exit();
+	seqstate_proc_exit();
+	seqstate_isn_hook_exit();
 	seqstate_netns_exit();
-	seqstate_listeners_exit();	/* once no /proc file can read them */
+	seqstate_isn_keys_exit();
+	seqstate_listeners_exit();
 	pr_info("unloaded\n");
 }
 

@@ -2,24 +2,35 @@
 #ifndef _SEQSTATE_NETNS_H
 #define _SEQSTATE_NETNS_H
 
+#include <linux/percpu.h>
 #include <linux/siphash.h>
 #include <linux/types.h>
 
 struct net;
+struct seqstate_isn_counts;
+struct seqstate_isn_key;
 
 int seqstate_netns_init(void);
 void seqstate_netns_exit(void);
 
+/* Once the probes are attached: count the sockets every namespace already has. */
 void seqstate_netns_baseline(void);
 
-struct seqstate_isn_key;
-const siphash_key_t *seqstate_netns_isn_key(const struct net *net);
-int seqstate_netns_set_isn_key(const struct net *net, struct seqstate_isn_key *k);
-struct seqstate_isn_counts;
-struct seqstate_isn_counts __percpu *seqstate_netns_isn(const struct net *net,
-							const siphash_key_t **key);
-
-/* Count one state change of a TCP socket of @net; safe in any context. */
+/* Count one state change of a TCP socket of @net, and for the host; safe in any context. */
 void seqstate_netns_count(struct net *net, int oldstate, int newstate);
+
+/* Add @diffs to @net's count of differences verify found; the new count (0: not counted). */
+s64 seqstate_netns_drift_add(const struct net *net, int diffs);
+
+/*
+ * @net's ISN state, in one lookup: its own key (NULL if it has none) and its counts of ISN
+ * calls answered (NULL if @net is not counted). Caller holds rcu_read_lock[_sched]().
+ */
+void seqstate_netns_isn(const struct net *net, const siphash_key_t **key,
+			struct seqstate_isn_counts __percpu **counts);
+const siphash_key_t *seqstate_netns_isn_key(const struct net *net);
+
+/* Give @net the key @k, which it then owns. Waits for readers of the old one. */
+int seqstate_netns_set_isn_key(const struct net *net, struct seqstate_isn_key *k);
 
 #endif /* _SEQSTATE_NETNS_H */

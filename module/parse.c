@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Parsers for what root writes to seqstate's files (module/parse.h). Whatever they reject
- * changes nothing: callers parse before they take a lock or touch any state.
+ * Parsers for what root writes to seqstate's files (parse.h; the ISN key's in
+ * include/seqstate/isn.h). Whatever they reject changes nothing: callers parse before they
+ * take a lock or touch any state.
  */
 #include <linux/ctype.h>
 #include <linux/export.h>
@@ -9,6 +10,8 @@
 #include <linux/kernel.h>
 #include <linux/socket.h>
 #include <linux/string.h>
+#include <seqstate/isn.h>
+#include "compat.h"
 #include "parse.h"
 
 /* @len without the one newline that may end the input. */
@@ -43,7 +46,7 @@ int seqstate_parse_uint(const char *buf, size_t len, unsigned int max, unsigned 
 {
 	return seqstate_parse_digits(buf, seqstate_strip_newline(buf, len), max, val);
 }
-EXPORT_SYMBOL_GPL(seqstate_parse_uint);	/* for the KUnit suites */
+EXPORT_SYMBOL_IF_KUNIT(seqstate_parse_uint);
 
 /* One address, the whole of s[0..len): 4 or 6 by its form, else 0. */
 static int seqstate_parse_addr(const char *s, size_t len, struct in6_addr *a)
@@ -91,4 +94,20 @@ int seqstate_parse_tuple(const char *buf, size_t len, struct seqstate_tuple *t)
 	t->rport = htons(port);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(seqstate_parse_tuple);
+EXPORT_SYMBOL_IF_KUNIT(seqstate_parse_tuple);
+
+/* An ISN key (include/seqstate/isn.h): 32 hex digits, byte i of the key is hex pair i. */
+int seqstate_isn_parse_key(const char *buf, size_t len, siphash_key_t *key)
+{
+	__le64 words[2];
+
+	len = seqstate_strip_newline(buf, len);
+	if (len != 2 * sizeof(words) || hex2bin((u8 *)words, buf, sizeof(words)))
+		return -EINVAL;
+	/* SipHash reads its key as two little-endian words. */
+	key->key[0] = le64_to_cpu(words[0]);
+	key->key[1] = le64_to_cpu(words[1]);
+	memzero_explicit(words, sizeof(words));
+	return 0;
+}
+EXPORT_SYMBOL_GPL(seqstate_isn_parse_key);

@@ -7,7 +7,8 @@
 
 /*
  * What seqstate's writable files take, strictly: nothing but the value, then at most one
- * newline. No signs, spaces, prefixes or trailing junk. Both return 0 or -EINVAL.
+ * newline. No signs, spaces, prefixes or trailing junk. All return 0 or -EINVAL; ISN keys
+ * are parsed by seqstate_isn_parse_key() (include/seqstate/isn.h), by the same rule.
  */
 
 /* Decimal digits without leading zeros, no more than @max. */

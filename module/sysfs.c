@@ -2,10 +2,10 @@
 /*
  * /sys/kernel/seqstate/: host-wide values, one per file.
  *
- *   states/<state>/current	sockets in <state> now, all namespaces
+ *   states/<state>/current	sockets in <state> now, all namespaces (the gauge "now")
  *   states/<state>/entered	sockets that entered <state> since load, all namespaces
  *   memory_bytes		memory seqstate allocated and holds (counters, listener list)
- *   isn/			the ISN generator (module/isn.c)
+ *   isn/			the ISN generator (isn_sysfs.c)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -13,7 +13,7 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include "counters.h"
-#include "isn.h"
+#include "isn_sysfs.h"
 #include "sysfs.h"
 
 struct seqstate_state_attr {
@@ -79,6 +79,7 @@ static void seqstate_state_dirs_fill(void)
 		struct seqstate_state_dir *dir = &seqstate_state_dirs[i];
 		int state = seqstate_state_order[i];
 
+		/* The gauge now, in a file users already read as "current". */
 		seqstate_state_attr_fill(&dir->now, "current", state, true);
 		seqstate_state_attr_fill(&dir->entered, "entered", state, false);
 		dir->attrs[0] = &dir->now.kattr.attr;

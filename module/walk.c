@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A walk of TCP's socket tables for one namespace, as ss does it (inet_diag): the
- * listening hash, then the established hash with its timewait and request socks. Used
+ * Walks of TCP's socket tables. For one namespace, as ss does it (inet_diag): the
+ * listening hash, then the established hash with its timewait and request socks; used
  * only at load, for the sockets that already exist, and by verify; never by a reader.
+ * For the listeners of every namespace: when listeners.c lost changes.
  */
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <net/inet_hashtables.h>
 #include <net/inet_timewait_sock.h>
@@ -78,4 +80,44 @@ void seqstate_walk_net(struct net *net, struct seqstate_walk *w)
 	memset(w, 0, sizeof(*w));
 	seqstate_walk_listeners(net, h, w);
 	seqstate_walk_established(net, h, w);
+}
+
+/*
+ * The listening hash is one table for every namespace (per-namespace tables only split the
+ * established hash). Walked under RCU, as the kernel's own lookups do (listeners are
+ * SOCK_RCU_FREE), never under the bucket locks: the kernel takes those before disabling
+ * bottom halves, and taking them in another order deadlocks on PREEMPT_RT. A bucket is
+ * walked again after each batch of listeners found, skipping those already tracked.
+ */
+#define SEQSTATE_WALK_BATCH	32
+
+void seqstate_walk_listening(bool (*tracked)(struct sock *sk), void (*found)(struct sock *sk))
+{
+	struct inet_hashinfo *h = init_net.ipv4.tcp_death_row.hashinfo;
+	struct sock *batch[SEQSTATE_WALK_BATCH];
+	struct hlist_nulls_node *node;
+	unsigned int i, n, k;
+	struct sock *sk;
+
+	for (i = 0; i <= h->lhash2_mask; i++) {
+		struct inet_listen_hashbucket *ilb = &h->lhash2[i];
+
+		do {
+			n = 0;
+			rcu_read_lock();
+			sk_nulls_for_each_rcu(sk, node, &ilb->nulls_head) {
+				if (sk->sk_protocol != IPPROTO_TCP ||
+				    READ_ONCE(sk->sk_state) != TCP_LISTEN || tracked(sk) ||
+				    !refcount_inc_not_zero(&sk->sk_refcnt))
+					continue;
+				batch[n++] = sk;
+				if (n == SEQSTATE_WALK_BATCH)
+					break;
+			}
+			rcu_read_unlock();
+			for (k = 0; k < n; k++)
+				found(batch[k]);
+		} while (n == SEQSTATE_WALK_BATCH);
+		cond_resched();
+	}
 }

@@ -5,6 +5,7 @@
 #include <seqstate/seqstate.h>
 
 struct net;
+struct sock;
 
 /* What ss would count in one namespace, timewait sockets by substate. */
 struct seqstate_walk {
@@ -13,5 +14,11 @@ struct seqstate_walk {
 };
 
 void seqstate_walk_net(struct net *net, struct seqstate_walk *w);
+
+/*
+ * Every TCP listener of every namespace that @tracked() does not know yet, handed to
+ * @found() with a reference that passes to it. Process context.
+ */
+void seqstate_walk_listening(bool (*tracked)(struct sock *sk), void (*found)(struct sock *sk));
 
 #endif /* _SEQSTATE_WALK_H */

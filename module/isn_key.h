@@ -1,14 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _SEQSTATE_ISN_MODULE_H
-#define _SEQSTATE_ISN_MODULE_H
+#ifndef _SEQSTATE_ISN_KEY_H
+#define _SEQSTATE_ISN_KEY_H
 
 #include <linux/percpu.h>
 #include <linux/siphash.h>
-#include <linux/sysfs.h>
 #include <linux/time64.h>
-
-struct net;
-struct proc_dir_entry;
 
 /*
  * A key, replaced under RCU: writers wait for a grace period before freeing the old one.
@@ -24,23 +20,17 @@ struct seqstate_isn_key {
 
 struct seqstate_isn_key *seqstate_isn_key_new(const siphash_key_t *key);
 void seqstate_isn_key_free(struct seqstate_isn_key *k);
+
+/* isn_netns_keys: every network namespace draws a key of its own. */
 bool seqstate_isn_netns_keys(void);
 
-/* Calls of the kernel's ISN function seqstate answered, per CPU (module/isn.c says which). */
+/* Calls of the kernel's ISN functions seqstate answered, per CPU (isn_union.c says which). */
 struct seqstate_isn_counts {
 	u64 v4, v6;
 };
 
 struct seqstate_isn_counts __percpu *seqstate_isn_counts_alloc(void);
 void seqstate_isn_counts_free(struct seqstate_isn_counts __percpu *c);
+struct seqstate_isn_counts seqstate_isn_counts_sum(struct seqstate_isn_counts __percpu *c);
 
-int seqstate_isn_init(void);
-void seqstate_isn_exit(void);
-
-/* /proc/net/seqstate/isn and /proc/net/seqstate/query in @dir: 0 or -ENOMEM. */
-int seqstate_isn_proc_create(struct proc_dir_entry *dir);
-
-/* /sys/kernel/seqstate/isn/ */
-extern const struct attribute_group seqstate_isn_group;
-
-#endif /* _SEQSTATE_ISN_MODULE_H */
+#endif /* _SEQSTATE_ISN_KEY_H */
