@@ -8,7 +8,7 @@ set -euo pipefail
 out=$SEQSTATE_TOP/out/bench
 rm -rf "$out" && mkdir -p "$out"
 kver=$("$SEQSTATE_TOP/scripts/suite.sh" prepare bookworm amd64 | awk '{ print $2 }')
-# The module and the timing modules (scripts/bench/: ns per ISN, per state change in the probes,
+# The module and the timing modules (scripts/kmod/: ns per ISN, per state change in the probes,
 # per listen()+close()), built together with Debian's compiler.
 SEQSTATE_BUILD_OUT=$out/ko "$SEQSTATE_TOP/scripts/suite.sh" build bookworm "$kver" \
 	SEQSTATE_BENCH=m >"$out/build.log" 2>&1 || die "the build failed: see $out/build.log"

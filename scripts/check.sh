@@ -102,7 +102,7 @@ stock_suite() {	# stock_suite SUITE
 debug_build() {
 	local name=$1 obj=$2 src=$out/$1-src
 	shift 2
-	copy_tree "$src" Kbuild Makefile dkms.conf module include kunit
+	copy_tree "$src" Kbuild Makefile dkms.conf module include kunit scripts/kmod
 	step "$name/build-W1-sparse" "$out/$name-build.log" \
 		make -C "$obj" M="$src" W=1 C=2 "$@" modules || return 1
 	mkdir -p "$out/$name-build"

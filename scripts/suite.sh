@@ -126,7 +126,7 @@ cmd_build() {
 	root=$(root_of "$suite")
 	# A directory of its own: two builds in one tree trip over each other's probes.
 	dir=$(mktemp -d "$root/tmp/seqstate-build.XXXXXX")
-	copy_tree "$dir" Kbuild Makefile dkms.conf module include kunit scripts/bench
+	copy_tree "$dir" Kbuild Makefile dkms.conf module include kunit scripts/kmod
 	in_chroot "$root" make -C "/usr/src/linux-headers-$kver" M="/tmp/${dir##*/}" "$@" modules ||
 		rc=$?
 	if [ $rc -eq 0 ] && [ -n "${SEQSTATE_BUILD_OUT:-}" ]; then

@@ -99,7 +99,7 @@ bench_read() {
 }
 
 # 4. Nanoseconds per ISN: the kernel's secure_tcp[v6]_seq_and_ts_off() and seqstate's
-#    generator, timed together in one in-kernel loop (scripts/bench/), in three settings:
+#    generator, timed together in one in-kernel loop (scripts/kmod/), in three settings:
 #    hook never attached (the kernel's own generator as it ships), isn/active=1 (the
 #    kernel's function redirected to seqstate's: what TCP pays per ISN), and active=0
 #    after that (the hook stays attached until unload, passing calls through).
@@ -160,7 +160,7 @@ missed() {
 		/proc/net/seqstate/metrics
 }
 
-# listen_bench PID: one run's result line (scripts/bench/seqstate_listen_bench.c: rounds of
+# listen_bench PID: one run's result line (scripts/kmod/seqstate_listen_bench.c: rounds of
 # socket, SO_REUSEADDR, bind 127.0.0.1:5001, listen, close, timed in the kernel in batches
 # of 10) in the network namespace of PID, and the context switches per round in the guest
 listen_bench() {
@@ -187,8 +187,8 @@ storm_us() {
 #    interleaved. The probe only queues each listener change in a ring that a work item
 #    drains into hash tables, so the ratio with / without must not grow with the listeners.
 #    The listeners are held in a namespace of their own, where both measurements run:
-#    - kernel: scripts/bench/seqstate_listen_bench.c, one thread; the median of batches
-#      of 10 rounds (robust against the host's other work, see scripts/bench/bench.h);
+#    - kernel: scripts/kmod/seqstate_listen_bench.c, one thread; the median of batches
+#      of 10 rounds (robust against the host's other work, see scripts/kmod/bench.h);
 #    - storm: seqload listenstorm with 2 threads on the 2 vCPUs, wall time (noisy on a busy
 #      host); it produces listener changes faster than the work item drains them, and
 #      queue_full counts those that found the ring full (each makes the work item walk the
@@ -252,7 +252,7 @@ bench_listen() {
 }
 
 # 6. Nanoseconds per TCP state change in the probes of sock:inet_sock_set_state, with 1 and
-#    with 2,000 network namespaces (scripts/bench/seqstate_probe_bench.c: it calls the
+#    with 2,000 network namespaces (scripts/kmod/seqstate_probe_bench.c: it calls the
 #    tracepoint's probes directly, ESTABLISHED -> CLOSE_WAIT -> ESTABLISHED on a socket of
 #    init_net). Without seqstate there is no probe: the loop alone, the baseline. Each state
 #    change looks its namespace up in a hash table: the net cost must not grow with the

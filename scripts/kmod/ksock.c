@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Not a KUnit suite: a helper for the stress tests (scripts/guest/tests/reload.sh) that
+ * A helper for the stress tests (scripts/guest/tests/reload.sh) that
  * holds kernel TCP sockets, as in-kernel users (NFS, iSCSI, DLM) do, while seqstate is
  * loaded and unloaded around them: a listener on 127.0.0.1:port and one connection to it,
  * so one LISTEN and two ESTABLISHED sockets in init_net until this module is removed.
