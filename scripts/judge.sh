@@ -76,8 +76,8 @@ for group in json.load(open(sys.argv[1]))["sub_groups"]:
 	for case in group["test_cases"]:
 		ok = case["status"] in ("PASS", "SKIP")
 		print(("ok" if ok else "not ok") + "\t" + case["name"])' "$ktap.json")
-		report "$verdict" "kunit/$suite" \
-			"$( [ "$verdict" = ok ] || tail -n 1 "$ktap.txt" | cut -c1-120)"
+		why=$(grep -m1 -E '\[ERROR\]|Testing complete' "$ktap.txt" | sed 's/^\[[0-9:]*\] //')
+		report "$verdict" "kunit/$suite" "$([ "$verdict" = ok ] || echo "$why" | cut -c1-120)"
 	done
 fi
 
