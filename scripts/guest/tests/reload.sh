@@ -21,9 +21,9 @@ files() {	# every file of the module, whatever is loaded now
 # that stops (a connect can fail under this load) starts again.
 sh -c "while :; do seqload churn -n 1000000 -t $cpus -r; done" >/dev/null 2>&1 &
 pids=$!
-in_netns_bg 'while :; do seqload churn -n 1000000 -t "$1" -r -6; done' $cpus >/dev/null 2>&1
+in_netns_bg 'while :; do seqload churn -n 1000000 -t "$1" -r -6 || :; done' $cpus >/dev/null 2>&1
 pids="$pids $!"
-in_netns_bg 'while :; do seqload churn -n 200; sleep 1; done' >/dev/null 2>&1
+in_netns_bg 'while :; do seqload churn -n 200 || :; sleep 1; done' >/dev/null 2>&1
 pids="$pids $!"
 # Readers of every file, verify and query included.
 sh -c 'while :; do for f in $(find /proc/net/seqstate /sys/kernel/seqstate \
