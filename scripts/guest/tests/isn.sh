@@ -140,10 +140,10 @@ assert_eq "calls answered for one connection with SYN cookies" $((union ? 3 : 1)
 # waited forever on one of 20 cookie connections (6.1: a stock kernel in CI and the KUnit
 # kernel, both under load; not seen again in 10 runs, cause not found), and hung the test.
 seqload listen -p 7105 -a 127.0.0.1 -n 20 >/dev/null &
-until ss -tlnH | grep -q ":7105 "; do sleep 0.1; done
+wait_until 120 listening ":7105 "
 seqload connect -a 127.0.0.1 -p 7105 -n 20 >/dev/null
 seqload listen -p 7106 -a ::1 -n 20 -6 >/dev/null &
-until ss -tlnH | grep -q ":7106 "; do sleep 0.1; done
+wait_until 120 listening ":7106 "
 seqload connect -a ::1 -p 7106 -n 20 -6 >/dev/null
 wait
 sysctl -qw net.ipv4.tcp_syncookies=1
