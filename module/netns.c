@@ -73,13 +73,12 @@ static struct rhashtable seqstate_nets;
 static DEFINE_SPINLOCK(seqstate_nets_lock);
 static LIST_HEAD(seqstate_nets_dead);
 static struct seqstate_counters __percpu *seqstate_host;
+static bool seqstate_nets_ready;	/* seqstate_nets is initialised */
 
 /*
  * Caller holds rcu_read_lock() or rcu_read_lock_sched(): what this returns is freed only
  * after synchronize_rcu(), which waits for either.
  */
-static bool seqstate_nets_ready;
-
 static struct seqstate_net_counters *seqstate_net_counters(const struct net *net)
 {
 	/*
