@@ -16,7 +16,6 @@ need_pkgs $PKGS_SUITE
 
 root_of() { echo "$SEQSTATE_CACHE/chroot/$1"; }
 
-
 make_chroot() {
 	local suite=$1 root mirror sec
 	root=$(root_of "$suite")
@@ -118,7 +117,6 @@ cmd_dkms() {
 		esac
 	done
 }
-
 
 cmd_build() {
 	local suite=$1 kver=$2 root dir rc=0
