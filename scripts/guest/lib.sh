@@ -50,6 +50,13 @@ printed() {
 	grep -qs "$2" "$1"
 }
 
+# tcp_ext NAME: the TcpExt counter NAME of /proc/net/netstat, this namespace's.
+tcp_ext() {
+	awk -v name="$1" '$1 != "TcpExt:" { next }
+		!n++ { split($0, k); next }
+		{ for (i = 2; i <= NF; i++) if (k[i] == name) print $i }' /proc/net/netstat
+}
+
 # own_netns: the calling test runs in a network namespace of its own, with lo up. Called first
 # thing: the test's script starts again there, and the namespace dies with it.
 own_netns() {
