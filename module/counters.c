@@ -40,17 +40,25 @@ const char *seqstate_state_name(int state)
 }
 EXPORT_SYMBOL_GPL(seqstate_state_name);
 
-/* Bytes the module allocated and still holds, for /sys/kernel/seqstate/memory_bytes. */
-static atomic_long_t seqstate_memory = ATOMIC_LONG_INIT(0);
+/*
+ * Bytes the module allocated and still holds, for /sys/kernel/seqstate/memory_bytes. Per
+ * CPU: the probes allocate and free a record per socket (records.c).
+ */
+static DEFINE_PER_CPU(long, seqstate_memory);
 
 void seqstate_memory_add(long bytes)
 {
-	atomic_long_add(bytes, &seqstate_memory);
+	this_cpu_add(seqstate_memory, bytes);
 }
 
 long seqstate_memory_bytes(void)
 {
-	return atomic_long_read(&seqstate_memory);
+	long n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu(seqstate_memory, cpu));
+	return n;
 }
 
 /* alloc_percpu() and free_percpu(), counted in memory_bytes. */
@@ -77,6 +85,7 @@ static const char *const seqstate_miss_names[SEQSTATE_NR_MISS] = {
 	[SEQSTATE_MISS_TW_CLAIM]	= "timewait_claim",
 	[SEQSTATE_MISS_LISTENER_QUEUE]	= "listener_queue_full",
 	[SEQSTATE_MISS_LISTENER]	= "listener",
+	[SEQSTATE_MISS_RECORD]		= "record",
 };
 
 /* Any context. */

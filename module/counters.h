@@ -41,6 +41,7 @@ enum seqstate_miss {
 	SEQSTATE_MISS_TW_CLAIM,		/* no free claim slot for a FIN-WAIT-2 timewait socket */
 	SEQSTATE_MISS_LISTENER_QUEUE,	/* a listener change found the queue full (recovered) */
 	SEQSTATE_MISS_LISTENER,		/* a listener could not be tracked (no memory) */
+	SEQSTATE_MISS_RECORD,		/* no record for a socket: untimed when it leaves */
 	SEQSTATE_NR_MISS
 };
 

@@ -12,6 +12,7 @@
 #include "listeners.h"
 #include "netns.h"
 #include "proc.h"
+#include "records.h"
 #include "sysfs.h"
 #include "timewait.h"
 #include "tracepoint.h"
@@ -19,7 +20,8 @@
 /*
  * Each step comes before what uses it, and exit undoes them in exactly the reverse order:
  *  - the listeners first: the probe feeds them, /proc and sysfs read them until they go;
- *  - the host key before the namespaces: theirs need the RNG ready too;
+ *  - the host key before the namespaces: theirs need the RNG ready too; the record table
+ *    and the host's histograms before the namespaces, which have their own;
  *  - the namespace table before anything that looks a namespace up: the ISN hook (which
  *    isn_active=1 rekey_guard_s=0 switches in at once), the files, the probes. At unload
  *    TCP gets the kernel's ISNs back before any namespace's key goes;
@@ -37,9 +39,12 @@ static int __init seqstate_init(void)
 	err = seqstate_isn_keys_init();
 	if (err)
 		goto err_listeners;
-	err = seqstate_netns_init();
+	err = seqstate_records_init();
 	if (err)
 		goto err_isn_keys;
+	err = seqstate_netns_init();
+	if (err)
+		goto err_records;
 	err = seqstate_isn_hook_init();
 	if (err)
 		goto err_netns;
@@ -71,6 +76,8 @@ err_isn_hook:
 	seqstate_isn_hook_exit();
 err_netns:
 	seqstate_netns_exit();
+err_records:
+	seqstate_records_exit();
 err_isn_keys:
 	seqstate_isn_keys_exit();
 err_listeners:
@@ -86,6 +93,7 @@ static void __exit seqstate_exit(void)
 	seqstate_proc_exit();
 	seqstate_isn_hook_exit();
 	seqstate_netns_exit();
+	seqstate_records_exit();
 	seqstate_isn_keys_exit();
 	seqstate_listeners_exit();
 	pr_info("unloaded\n");

@@ -27,6 +27,7 @@
 #include "isn_key.h"
 #include "listeners.h"
 #include "netns.h"
+#include "records.h"
 #include "walk.h"
 
 struct seqstate_netns {
@@ -36,6 +37,7 @@ struct seqstate_netns {
 	atomic64_t drift;		/* differences verify found */
 	struct seqstate_isn_key __rcu *isn_key;	/* with isn_netns_keys */
 	struct seqstate_isn_counts __percpu *isn_answered;
+	struct seqstate_timing timing;	/* with durations=1 */
 	struct list_head dead;		/* unlinked, on seqstate_nets_dead until freed */
 };
 
@@ -123,7 +125,13 @@ int seqstate_netns_set_isn_key(const struct net *net, struct seqstate_isn_key *k
 	return 0;
 }
 
-void seqstate_netns_count(struct net *net, int oldstate, int newstate)
+/* @net's timing, or NULL. Caller holds rcu_read_lock(). */
+static struct seqstate_timing *seqstate_netns_timing(struct seqstate_netns *sn)
+{
+	return sn && sn->timing.durations ? &sn->timing : NULL;
+}
+
+void seqstate_netns_count(struct net *net, const void *sk, int oldstate, int newstate)
 {
 	struct seqstate_netns *sn;
 
@@ -132,7 +140,44 @@ void seqstate_netns_count(struct net *net, int oldstate, int newstate)
 	sn = seqstate_netns_find(net);
 	if (sn)
 		seqstate_counters_count(sn->counters, oldstate, newstate);
+	/* In the same read section: a namespace's exit finds every record it holds. */
+	if (sk && seqstate_timing_on() && seqstate_state_name(oldstate) &&
+	    seqstate_state_name(newstate))
+		seqstate_records_change(sk, seqstate_netns_timing(sn), oldstate, newstate);
 	rcu_read_unlock();
+}
+
+void seqstate_netns_timewait_born(struct net *net, const void *sk, const void *tw,
+				  int oldstate, int newstate)
+{
+	if (!seqstate_state_name(oldstate) || !seqstate_state_name(newstate))
+		return;
+	rcu_read_lock();
+	seqstate_records_move(sk, tw, seqstate_netns_timing(seqstate_netns_find(net)), oldstate,
+			      newstate);
+	rcu_read_unlock();
+}
+
+int seqstate_read_durations(struct net *net, struct seqstate_durations_snapshot *snap)
+{
+	struct seqstate_timing *t = NULL;
+	struct seqstate_netns *sn;
+
+	if (!seqstate_timing_on())
+		return -ENODATA;
+	if (!net) {
+		seqstate_timing_read(seqstate_host_timing(), snap);
+		return 0;
+	}
+	/* The namespace's entry outlives this: it goes only after its files (proc.c). */
+	rcu_read_lock();
+	sn = seqstate_netns_find(net);
+	t = seqstate_netns_timing(sn);
+	rcu_read_unlock();
+	if (!t)
+		return -ENOENT;
+	seqstate_timing_read(t, snap);
+	return 0;
 }
 
 s64 seqstate_netns_drift_add(const struct net *net, int diffs)
@@ -173,6 +218,12 @@ int seqstate_read(struct net *net, struct seqstate_snapshot *snap)
 }
 EXPORT_SYMBOL_GPL(seqstate_read);
 
+static void seqstate_netns_found(const struct seqstate_walk *w, const struct sock *sk,
+				 int state)
+{
+	seqstate_records_found(sk, w->timing, state);
+}
+
 /* The sockets that were there before us: count them once, from the tables. */
 static void seqstate_count_existing(struct net *net)
 {
@@ -180,12 +231,19 @@ static void seqstate_count_existing(struct net *net)
 	struct seqstate_walk *w;
 	int s;
 
-	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return;
-	seqstate_walk_net(net, w);
 	rcu_read_lock();
 	sn = seqstate_netns_find(net);
+	rcu_read_unlock();
+	/* @net is on the list of namespaces: its entry stays while we hold net_rwsem. */
+	if (seqstate_timing_on()) {
+		w->found = seqstate_netns_found;
+		w->timing = seqstate_netns_timing(sn);
+	}
+	seqstate_walk_net(net, w);
+	rcu_read_lock();
 	for (s = 0; s < SEQSTATE_NR_STATES; s++) {
 		if (!w->state[s])
 			continue;
@@ -215,6 +273,10 @@ static void seqstate_netns_free(struct seqstate_netns *sn)
 {
 	seqstate_isn_key_free(rcu_dereference_protected(sn->isn_key, 1));
 	seqstate_isn_counts_free(sn->isn_answered);
+	if (sn->timing.durations) {
+		seqstate_records_forget(&sn->timing);
+		seqstate_timing_free(&sn->timing);
+	}
 	seqstate_counters_free(sn->counters);
 	kfree(sn);
 	seqstate_memory_add(-(long)sizeof(*sn));
@@ -236,6 +298,8 @@ static int __net_init seqstate_netns_init_net(struct net *net)
 		goto err_free;
 	sn->isn_answered = seqstate_isn_counts_alloc();
 	if (!sn->isn_answered)
+		goto err_free;
+	if (seqstate_timing_on() && seqstate_timing_alloc(&sn->timing))
 		goto err_free;
 	if (seqstate_isn_netns_keys()) {
 		RCU_INIT_POINTER(sn->isn_key, seqstate_isn_key_new(NULL));

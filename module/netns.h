@@ -9,6 +9,7 @@
 struct net;
 struct seqstate_isn_counts;
 struct seqstate_isn_key;
+struct seqstate_durations_snapshot;
 
 int seqstate_netns_init(void);
 void seqstate_netns_exit(void);
@@ -16,8 +17,16 @@ void seqstate_netns_exit(void);
 /* Once the probes are attached: count the sockets every namespace already has. */
 void seqstate_netns_baseline(void);
 
-/* Count one state change of a TCP socket of @net, and for the host; safe in any context. */
-void seqstate_netns_count(struct net *net, int oldstate, int newstate);
+/*
+ * Count one state change of a TCP socket of @net, and for the host, and time it if @sk
+ * (a full or a timewait socket) is given; safe in any context.
+ */
+void seqstate_netns_count(struct net *net, const void *sk, int oldstate, int newstate);
+/* The full socket @sk is replaced by the timewait socket @tw: its record goes over to it. */
+void seqstate_netns_timewait_born(struct net *net, const void *sk, const void *tw,
+				  int oldstate, int newstate);
+/* @net's histograms and oldest ages, or the host's (@net NULL); -ENODATA: durations=0. */
+int seqstate_read_durations(struct net *net, struct seqstate_durations_snapshot *snap);
 
 /* Add @diffs to @net's count of differences verify found; the new count (0: not counted). */
 s64 seqstate_netns_drift_add(const struct net *net, int diffs);

@@ -1,22 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /proc/net/seqstate/, per network namespace: states, transitions, metrics (Prometheus)
- * and verify here; isn and query in isn_proc.c. Renders what netns.c counts.
+ * and verify here; durations in durations_proc.c, isn and query in isn_proc.c. Renders
+ * what netns.c counts.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/math64.h>
 #include <linux/mutex.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/time64.h>
 #include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 #include <seqstate/seqstate.h>
 #include "counters.h"
+#include "durations.h"
+#include "durations_proc.h"
 #include "isn_proc.h"
 #include "netns.h"
 #include "proc.h"
+#include "records.h"
 #include "walk.h"
 
 /* @net's counts now, or NULL: no memory, or @net is no longer counted. */
@@ -31,21 +37,36 @@ static struct seqstate_snapshot *seqstate_snapshot_net(struct net *net)
 	return snap;
 }
 
+/* The age of @d's oldest socket in @state, in ms, or "-": durations=0 or no memory. */
+static void seqstate_show_oldest(struct seq_file *seq,
+				 const struct seqstate_durations_snapshot *d, int state)
+{
+	if (d && state != TCP_CLOSE)
+		seq_printf(seq, " %14llu\n", div_u64(d->oldest_ns[state], NSEC_PER_MSEC));
+	else
+		seq_printf(seq, " %14s\n", "-");
+}
+
 static int seqstate_states_show(struct seq_file *seq, void *v)
 {
-	struct seqstate_snapshot *snap = seqstate_snapshot_net(seq_file_single_net(seq));
+	struct net *net = seq_file_single_net(seq);
+	struct seqstate_snapshot *snap = seqstate_snapshot_net(net);
+	struct seqstate_durations_snapshot *d;
 	int i, s;
 
 	if (!snap)
 		return -ENOMEM;
-	seq_printf(seq, "%-12s %12s %20s %20s %12s\n", "state", "now", "entered", "left",
-		   "at_load");
+	d = seqstate_durations_get(net);
+	seq_printf(seq, "%-12s %12s %20s %20s %12s %14s\n", "state", "now", "entered", "left",
+		   "at_load", "oldest_age_ms");
 	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
 		s = seqstate_state_order[i];
-		seq_printf(seq, "%-12s %12lld %20llu %20llu %12lld\n", seqstate_state_name(s),
+		seq_printf(seq, "%-12s %12lld %20llu %20llu %12lld", seqstate_state_name(s),
 			   snap->now[s], snap->entered[s], snap->left[s], snap->at_load[s]);
+		seqstate_show_oldest(seq, d, s);
 	}
 	seq_printf(seq, "%-12s %12lld\n", "(half-open)", snap->halfopen);
+	kfree(d);
 	kfree(snap);
 	return 0;
 }
@@ -111,6 +132,7 @@ static int seqstate_metrics_show(struct seq_file *seq, void *v)
 {
 	struct net *net = seq_file_single_net(seq);
 	struct seqstate_snapshot *snap = seqstate_snapshot_net(net);
+	struct seqstate_durations_snapshot *d;
 
 	if (!snap)
 		return -ENOMEM;
@@ -135,6 +157,10 @@ static int seqstate_metrics_show(struct seq_file *seq, void *v)
 	seq_puts(seq, "# HELP seqstate_missed_events_total Events seqstate could not follow, host-wide; each may leave a gauge off until its sockets are gone.\n"
 		      "# TYPE seqstate_missed_events_total counter\n");
 	seqstate_show_missed(seq, "seqstate_missed_events_total{event=\"%s\"} %llu\n");
+	d = seqstate_durations_get(net);
+	if (d)
+		seqstate_durations_metrics(seq, d);
+	kfree(d);
 	kfree(snap);
 	return 0;
 }
@@ -157,7 +183,7 @@ static int seqstate_verify_show(struct seq_file *seq, void *v)
 
 	if (!file_ns_capable(seq->file, &init_user_ns, CAP_NET_ADMIN))
 		return -EPERM;
-	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return -ENOMEM;
 	if (mutex_lock_killable(&seqstate_verify_lock)) {
@@ -201,6 +227,9 @@ static int __net_init seqstate_proc_init_net(struct net *net)
 	    !proc_create_net_single("transitions", 0444, dir, seqstate_transitions_show, NULL) ||
 	    !proc_create_net_single("metrics", 0444, dir, seqstate_metrics_show, NULL) ||
 	    !proc_create_net_single("verify", 0400, dir, seqstate_verify_show, NULL) ||
+	    (seqstate_timing_on() &&
+	     !proc_create_net_single("durations", 0444, dir, seqstate_durations_proc_show,
+				     NULL)) ||
 	    seqstate_isn_proc_create(dir)) {
 		remove_proc_subtree("seqstate", net->proc_net);
 		return -ENOMEM;

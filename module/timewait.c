@@ -39,6 +39,7 @@
 #include <net/tcp_states.h>
 #include "compat.h"
 #include "netns.h"
+#include "records.h"
 #include "timewait.h"
 #include "timewait_table.h"
 
@@ -112,8 +113,12 @@ static void notrace seqstate_tw_hook(unsigned long ip, unsigned long parent_ip,
 	switch (seqstate_tw_site(ip)) {
 	case SEQSTATE_TW_BIRTH:		/* (tw, sk, hashinfo[, timeo]) */
 		sk = (const void *)regs_get_kernel_argument(regs, 1);
-		if (sk->sk_protocol == IPPROTO_TCP)
-			seqstate_tw_born(seqstate_tw, tw, sk);
+		if (sk->sk_protocol != IPPROTO_TCP)
+			break;
+		seqstate_tw_born(seqstate_tw, tw, sk);
+		if (seqstate_timing_on())
+			seqstate_netns_timewait_born(sock_net(sk), sk, tw, READ_ONCE(sk->sk_state),
+						     READ_ONCE(tw->tw_substate));
 		break;
 	case SEQSTATE_TW_SEGMENT:	/* (tw, skb, th, ...) */
 		if (READ_ONCE(tw->tw_substate) == TCP_FIN_WAIT2 && seqstate_tw_is_tcp(tw))
@@ -121,11 +126,11 @@ static void notrace seqstate_tw_hook(unsigned long ip, unsigned long parent_ip,
 		break;
 	case SEQSTATE_TW_REARM:		/* (tw, timeo, rearm) */
 		if (seqstate_tw_is_tcp(tw) && seqstate_tw_fin(seqstate_tw, tw))
-			seqstate_netns_count(twsk_net(tw), TCP_FIN_WAIT2, TCP_TIME_WAIT);
+			seqstate_netns_count(twsk_net(tw), tw, TCP_FIN_WAIT2, TCP_TIME_WAIT);
 		break;
 	case SEQSTATE_TW_DEATH:		/* (tw) */
 		if (seqstate_tw_is_tcp(tw))
-			seqstate_netns_count(twsk_net(tw), seqstate_tw_gone(seqstate_tw, tw),
+			seqstate_netns_count(twsk_net(tw), tw, seqstate_tw_gone(seqstate_tw, tw),
 					     TCP_CLOSE);
 		break;
 	default:

@@ -33,8 +33,9 @@ static void seqstate_probe(void *data, const struct sock *sk, const int oldstate
 		    oldstate == TCP_CLOSING)
 			tw = seqstate_timewait_take(sk);
 		if (tw) {
+			/* Its record went over to the timewait socket at birth. */
 			if (tw != oldstate)
-				seqstate_netns_count(net, oldstate, tw);
+				seqstate_netns_count(net, NULL, oldstate, tw);
 			return;
 		}
 		if (oldstate == TCP_LISTEN)
@@ -43,7 +44,7 @@ static void seqstate_probe(void *data, const struct sock *sk, const int oldstate
 		/* The probe's prototype is const; the change holds a reference. */
 		seqstate_listener_changed((struct sock *)sk, true);
 	}
-	seqstate_netns_count(net, oldstate, newstate);
+	seqstate_netns_count(net, sk, oldstate, newstate);
 }
 
 static void seqstate_find_tracepoint(struct tracepoint *tp, void *priv)

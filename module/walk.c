@@ -32,8 +32,11 @@ static void seqstate_walk_listeners(struct net *net, struct inet_hashinfo *h,
 			continue;
 		spin_lock(&ilb->lock);
 		sk_nulls_for_each(sk, node, &ilb->nulls_head)
-			if (net_eq(sock_net(sk), net) && sk->sk_state == TCP_LISTEN)
+			if (net_eq(sock_net(sk), net) && sk->sk_state == TCP_LISTEN) {
 				w->state[TCP_LISTEN]++;
+				if (w->found)
+					w->found(w, sk, TCP_LISTEN);
+			}
 		spin_unlock(&ilb->lock);
 		cond_resched();
 	}
@@ -64,8 +67,11 @@ static void seqstate_walk_established(struct net *net, struct inet_hashinfo *h,
 			}
 			if (state == TCP_TIME_WAIT)
 				state = inet_twsk(sk)->tw_substate;
-			if (state > 0 && state < SEQSTATE_NR_STATES)
-				w->state[state]++;
+			if (state <= 0 || state >= SEQSTATE_NR_STATES)
+				continue;
+			w->state[state]++;
+			if (w->found)
+				w->found(w, sk, state);
 		}
 		spin_unlock_bh(lock);
 		if (!(i % 1024))
@@ -77,7 +83,8 @@ void seqstate_walk_net(struct net *net, struct seqstate_walk *w)
 {
 	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
 
-	memset(w, 0, sizeof(*w));
+	memset(w->state, 0, sizeof(w->state));
+	w->halfopen = 0;
 	seqstate_walk_listeners(net, h, w);
 	seqstate_walk_established(net, h, w);
 }

@@ -7,10 +7,17 @@
 struct net;
 struct sock;
 
-/* What ss would count in one namespace, timewait sockets by substate. */
+struct seqstate_timing;
+
+/*
+ * What ss would count in one namespace, timewait sockets by substate; each socket (not
+ * request socks) also handed to @found if set, under the lock of its bucket.
+ */
 struct seqstate_walk {
 	s64 state[SEQSTATE_NR_STATES];
 	s64 halfopen;
+	void (*found)(const struct seqstate_walk *w, const struct sock *sk, int state);
+	struct seqstate_timing *timing;
 };
 
 void seqstate_walk_net(struct net *net, struct seqstate_walk *w);

@@ -161,18 +161,42 @@ check_gauges() {
 # transitions out of it add up to left (listen: less listen -> syn_recv, the accepted
 # children), and now = at_load + entered - left (syn_recv: less the half-open row). Read
 # between two identical readings of the states file: TIME-WAIT sockets expire on their own.
+# uptime_ms: ms since boot, to the 10 ms of /proc/uptime.
+uptime_ms() {
+	awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
+}
+
+# in_range STATE LO_MS HI_MS BEFORE: "N M": STATE's durations recorded since BEFORE (the
+# metrics file, read earlier), and how many of them in buckets that overlap [LO, HI]. The
+# bounds carry the 10 ms of uptime_ms.
+in_range() {
+	printf '%s\n--\n%s\n' "$4" "$(cat /proc/net/seqstate/metrics)" |
+		awk -v state="$1" -v lo=$(($2 - 10)) -v hi=$(($3 + 10)) -f /seqstate/awk/buckets.awk
+}
+
+# oldest STATE: the age in ms of this namespace's oldest socket in STATE.
+oldest() {
+	awk -v s="$1" '$1 == s { print $6 }' /proc/net/seqstate/states
+}
+
+# counters: the states file without the oldest ages, which move all the time.
+counters() {
+	awk '{ print $1, $2, $3, $4, $5 }' /proc/net/seqstate/states
+}
+
 check_integrity() {
-	local i=0 a b t errs
+	local i=0 a b t d errs
 	while :; do
-		a=$(cat /proc/net/seqstate/states)
+		a=$(counters)
 		t=$(cat /proc/net/seqstate/transitions)
-		b=$(cat /proc/net/seqstate/states)
+		d=$(cat /proc/net/seqstate/durations 2>/dev/null || :)
+		b=$(counters)
 		[ "$a" != "$b" ] || break
 		i=$((i + 1))
 		[ $i -lt 10 ] || fail "$1: the counters never held still"
 	done
-	errs=$(printf '%s\n--\n%s\n' "$a" "$t" | awk -f /seqstate/awk/integrity.awk)
-	[ -z "$errs" ] || { echo "$a"; echo "$t"; fail "$1: counters do not balance: $errs"; }
+	errs=$(printf '%s\n--\n%s\n--\n%s\n' "$a" "$t" "$d" | awk -f /seqstate/awk/integrity.awk)
+	[ -z "$errs" ] || { echo "$a"; echo "$t"; echo "$d"; fail "$1: counters do not balance: $errs"; }
 	echo "pass: $1: counters balance"
 }
 

@@ -1,0 +1,585 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A record per TCP socket: when it entered its state. The probes find it by the socket's
+ * address, time the state the socket leaves into the histograms (durations.c), and keep it
+ * on the age lists of the state it enters, from which the age of the oldest socket in each
+ * state is read in O(CPUs).
+ *
+ *   table	a fixed array of buckets, as many as the kernel's established hash has, so
+ *		chains are as long as the kernel's own; each bucket under one of
+ *		SEQSTATE_REC_LOCKS raw spinlocks, taken with interrupts off: the probes run in
+ *		process and softirq context, on PREEMPT_RT too.
+ *   ages	per CPU, per state, for the host and for each namespace: records entered on
+ *		that CPU, oldest first. Only a CPU adds to its own lists, with interrupts off
+ *		and the time read under its lock, so each list is in order of entry; any CPU
+ *		removes. Lock order: bucket, then a CPU's age lock.
+ *
+ * A record is allocated when a socket enters its first state and freed when it leaves its
+ * last (CLOSE, or a timewait socket's death). Where none could be had, the socket is
+ * counted as missed now and as untimed when it leaves its state: never a wrong duration.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpumask.h>
+#include <linux/hash.h>
+#include <linux/jump_label.h>
+#include <linux/list.h>
+#include <linux/llist.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/timekeeping.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+#include <net/inet_hashtables.h>
+#include <net/net_namespace.h>
+#include <net/tcp_states.h>
+#include "compat.h"
+#include "counters.h"
+#include "records.h"
+
+static bool durations = true;
+module_param(durations, bool, 0444);
+MODULE_PARM_DESC(durations, "Time sockets in each state (histograms, oldest ages); default on");
+
+static DEFINE_STATIC_KEY_FALSE(seqstate_timing_key);
+
+bool seqstate_timing_on(void)
+{
+	return static_branch_likely(&seqstate_timing_key);
+}
+
+struct seqstate_rec {
+	struct hlist_node hash;		/* in its bucket, by sk */
+	const void *sk;			/* a full socket or a timewait socket */
+	struct list_head host;		/* on its CPU's host age list for its state */
+	struct list_head net;		/* on its namespace's, or empty */
+	u64 since;			/* ktime_get_ns() when it entered its state */
+	u16 cpu;			/* whose age lists it is on */
+	u8 state;
+	u8 unknown_since;		/* there before us, or lost track: since is a bound */
+};
+
+#define SEQSTATE_REC_LOCKS	256
+
+static struct kmem_cache *seqstate_rec_cache;
+static struct hlist_head *seqstate_rec_table;
+static unsigned int seqstate_rec_bits;
+static raw_spinlock_t seqstate_rec_locks[SEQSTATE_REC_LOCKS];
+static DEFINE_PER_CPU(raw_spinlock_t, seqstate_age_lock);
+static struct seqstate_timing seqstate_host;
+static u64 seqstate_load_ns;		/* before the probes: older than any record */
+
+struct seqstate_timing *seqstate_host_timing(void)
+{
+	return &seqstate_host;
+}
+
+size_t seqstate_record_bytes(void)
+{
+	return seqstate_rec_cache ? kmem_cache_size(seqstate_rec_cache) : 0;
+}
+
+/* Allocating and freeing records, counted in memory_bytes. */
+static struct seqstate_rec *seqstate_rec_new(gfp_t gfp)
+{
+	struct seqstate_rec *rec = kmem_cache_alloc(seqstate_rec_cache, gfp | __GFP_NOWARN);
+
+	if (rec)
+		seqstate_memory_add(seqstate_record_bytes());
+	return rec;
+}
+
+static void seqstate_rec_delete(struct seqstate_rec *rec)
+{
+	kmem_cache_free(seqstate_rec_cache, rec);
+	seqstate_memory_add(-(long)seqstate_record_bytes());
+}
+
+#ifdef CONFIG_PREEMPT_RT
+/*
+ * On PREEMPT_RT the slab allocator sleeps, and the probes may not: they take records from
+ * a reserve per CPU, which a worker refills, and give them back to it; what does not fit
+ * goes to the worker to free.
+ */
+#define SEQSTATE_RESERVE	256
+
+struct seqstate_reserve {
+	unsigned int n;
+	struct seqstate_rec *rec[SEQSTATE_RESERVE];
+	struct work_struct refill;
+};
+
+static DEFINE_PER_CPU(struct seqstate_reserve, seqstate_reserve);
+static LLIST_HEAD(seqstate_rec_spill);
+static struct work_struct seqstate_spill_work;
+static bool seqstate_reserve_stopping;
+
+static void seqstate_reserve_refill(struct work_struct *work)
+{
+	struct seqstate_reserve *r;
+	struct seqstate_rec *rec;
+	unsigned long flags;
+	bool full;
+
+	do {
+		rec = seqstate_rec_new(GFP_KERNEL);
+		if (!rec)
+			return;
+		local_irq_save(flags);
+		r = this_cpu_ptr(&seqstate_reserve);	/* where this worker runs */
+		full = r->n == SEQSTATE_RESERVE;
+		if (!full)
+			r->rec[r->n++] = rec;
+		local_irq_restore(flags);
+	} while (!full && !READ_ONCE(seqstate_reserve_stopping));
+	seqstate_rec_delete(rec);
+}
+
+static void seqstate_reserve_spill(struct work_struct *work)
+{
+	struct llist_node *n = llist_del_all(&seqstate_rec_spill), *next;
+
+	for (; n; n = next) {
+		next = n->next;
+		seqstate_rec_delete((void *)n);
+	}
+}
+
+static struct seqstate_rec *seqstate_rec_alloc(void)
+{
+	struct seqstate_rec *rec = NULL;
+	struct seqstate_reserve *r;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	r = this_cpu_ptr(&seqstate_reserve);
+	if (r->n)
+		rec = r->rec[--r->n];
+	if (r->n < SEQSTATE_RESERVE / 2 && !READ_ONCE(seqstate_reserve_stopping))
+		queue_work_on(smp_processor_id(), system_highpri_wq, &r->refill);
+	local_irq_restore(flags);
+	return rec;
+}
+
+static void seqstate_rec_free(struct seqstate_rec *rec)
+{
+	struct seqstate_reserve *r;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	r = this_cpu_ptr(&seqstate_reserve);
+	if (r->n < SEQSTATE_RESERVE) {
+		r->rec[r->n++] = rec;
+		rec = NULL;
+	}
+	local_irq_restore(flags);
+	if (rec && llist_add((struct llist_node *)rec, &seqstate_rec_spill) &&
+	    !READ_ONCE(seqstate_reserve_stopping))
+		queue_work(system_wq, &seqstate_spill_work);
+}
+
+static void seqstate_reserve_init(void)
+{
+	int cpu;
+
+	INIT_WORK(&seqstate_spill_work, seqstate_reserve_spill);
+	for_each_possible_cpu(cpu)
+		INIT_WORK(&per_cpu(seqstate_reserve, cpu).refill, seqstate_reserve_refill);
+	for_each_online_cpu(cpu)
+		queue_work_on(cpu, system_highpri_wq, &per_cpu(seqstate_reserve, cpu).refill);
+}
+
+/* Once no probe runs. */
+static void seqstate_reserve_exit(void)
+{
+	struct seqstate_reserve *r;
+	int cpu;
+
+	WRITE_ONCE(seqstate_reserve_stopping, true);
+	for_each_possible_cpu(cpu) {
+		r = per_cpu_ptr(&seqstate_reserve, cpu);
+		cancel_work_sync(&r->refill);
+		while (r->n)
+			seqstate_rec_delete(r->rec[--r->n]);
+	}
+	cancel_work_sync(&seqstate_spill_work);
+	seqstate_reserve_spill(NULL);
+}
+#else
+static struct seqstate_rec *seqstate_rec_alloc(void)
+{
+	return seqstate_rec_new(GFP_ATOMIC);
+}
+
+static void seqstate_rec_free(struct seqstate_rec *rec)
+{
+	seqstate_rec_delete(rec);
+}
+
+static void seqstate_reserve_init(void)
+{
+}
+
+static void seqstate_reserve_exit(void)
+{
+}
+#endif
+
+static u32 seqstate_rec_bucket(const void *sk)
+{
+	return hash_ptr(sk, seqstate_rec_bits);
+}
+
+static raw_spinlock_t *seqstate_rec_lock(u32 bucket)
+{
+	return &seqstate_rec_locks[bucket % SEQSTATE_REC_LOCKS];
+}
+
+static struct seqstate_rec *seqstate_rec_find(u32 bucket, const void *sk)
+{
+	struct seqstate_rec *rec;
+
+	lockdep_assert_held(seqstate_rec_lock(bucket));
+	hlist_for_each_entry(rec, &seqstate_rec_table[bucket], hash)
+		if (rec->sk == sk)
+			return rec;
+	return NULL;
+}
+
+static struct list_head *seqstate_ages_list(struct seqstate_timing *t, int cpu, int state)
+{
+	return &per_cpu_ptr(t->ages, cpu)->oldest[state];
+}
+
+/* Off the age lists of the state it leaves. */
+static void seqstate_rec_unlink(struct seqstate_rec *rec)
+{
+	raw_spinlock_t *lock = per_cpu_ptr(&seqstate_age_lock, rec->cpu);
+
+	raw_spin_lock(lock);
+	list_del_init(&rec->host);
+	list_del_init(&rec->net);
+	raw_spin_unlock(lock);
+}
+
+/* Into @state now, at the young end of this CPU's lists. Interrupts off. */
+static void seqstate_rec_link(struct seqstate_rec *rec, struct seqstate_timing *t, int state)
+{
+	int cpu = smp_processor_id();
+	raw_spinlock_t *lock = per_cpu_ptr(&seqstate_age_lock, cpu);
+
+	raw_spin_lock(lock);
+	rec->cpu = cpu;
+	rec->state = state;
+	rec->unknown_since = 0;
+	rec->since = ktime_get_ns();
+	list_add_tail(&rec->host, seqstate_ages_list(&seqstate_host, cpu, state));
+	if (t)
+		list_add_tail(&rec->net, seqstate_ages_list(t, cpu, state));
+	else
+		INIT_LIST_HEAD(&rec->net);
+	raw_spin_unlock(lock);
+}
+
+/*
+ * @rec (or no record) leaves @oldstate for @newstate: time it, if the counters count a
+ * departure. A record in another state, or one whose entry time is unknown, is untimed.
+ */
+static void seqstate_rec_leave(struct seqstate_rec *rec, struct seqstate_timing *t,
+			       int oldstate, int newstate)
+{
+	u64 ns;
+
+	if (oldstate == TCP_CLOSE || (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV))
+		return;
+	if (rec && rec->state == oldstate && !rec->unknown_since) {
+		ns = ktime_get_ns() - rec->since;
+		seqstate_durations_add(seqstate_host.durations, oldstate, ns);
+		if (t)
+			seqstate_durations_add(t->durations, oldstate, ns);
+	} else {
+		seqstate_durations_untimed(seqstate_host.durations, oldstate);
+		if (t)
+			seqstate_durations_untimed(t->durations, oldstate);
+	}
+}
+
+void seqstate_records_change(const void *sk, struct seqstate_timing *t, int oldstate,
+			     int newstate)
+{
+	u32 bucket = seqstate_rec_bucket(sk);
+	raw_spinlock_t *lock = seqstate_rec_lock(bucket);
+	struct seqstate_rec *rec, *spare = NULL, *gone = NULL;
+	unsigned long flags;
+
+	/* A socket entering its first state needs a record: get it before the lock. */
+	if (newstate != TCP_CLOSE &&
+	    (oldstate == TCP_CLOSE || (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV)))
+		spare = seqstate_rec_alloc();
+again:
+	raw_spin_lock_irqsave(lock, flags);
+	rec = seqstate_rec_find(bucket, sk);
+	if (!rec && !spare && newstate != TCP_CLOSE) {
+		raw_spin_unlock_irqrestore(lock, flags);
+		spare = seqstate_rec_alloc();
+		if (spare)
+			goto again;
+		seqstate_miss(SEQSTATE_MISS_RECORD);
+		raw_spin_lock_irqsave(lock, flags);
+		rec = seqstate_rec_find(bucket, sk);
+	}
+	seqstate_rec_leave(rec, t, oldstate, newstate);
+	if (rec)
+		seqstate_rec_unlink(rec);
+	if (newstate == TCP_CLOSE) {
+		if (rec)
+			hlist_del(&rec->hash);
+		gone = rec;
+	} else {
+		if (!rec && spare) {
+			rec = spare;
+			spare = NULL;
+			rec->sk = sk;
+			hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
+		}
+		if (rec)
+			seqstate_rec_link(rec, t, newstate);
+	}
+	raw_spin_unlock_irqrestore(lock, flags);
+	if (gone)
+		seqstate_rec_free(gone);
+	if (spare)
+		seqstate_rec_free(spare);
+}
+
+/*
+ * A socket that stays in its state (FIN-WAIT-2 going on as a timewait socket) keeps its
+ * entry time; without a record, its time there is unknown.
+ */
+void seqstate_records_move(const void *sk, const void *tw, struct seqstate_timing *t,
+			   int oldstate, int newstate)
+{
+	u32 bucket = seqstate_rec_bucket(sk);
+	raw_spinlock_t *lock = seqstate_rec_lock(bucket);
+	bool stays = oldstate == newstate;
+	struct seqstate_rec *rec;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(lock, flags);
+	rec = seqstate_rec_find(bucket, sk);
+	if (rec)
+		hlist_del(&rec->hash);
+	stays = stays && rec && rec->state == oldstate;
+	if (!stays && oldstate != newstate)
+		seqstate_rec_leave(rec, t, oldstate, newstate);
+	if (!stays && rec)
+		seqstate_rec_unlink(rec);
+	raw_spin_unlock_irqrestore(lock, flags);
+	if (!rec)
+		rec = seqstate_rec_alloc();
+	if (!rec) {
+		seqstate_miss(SEQSTATE_MISS_RECORD);
+		return;
+	}
+	/* Nobody can find @tw before it is hashed, after this. */
+	rec->sk = tw;
+	bucket = seqstate_rec_bucket(tw);
+	lock = seqstate_rec_lock(bucket);
+	raw_spin_lock_irqsave(lock, flags);
+	hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
+	if (!stays) {
+		seqstate_rec_link(rec, t, newstate);
+		rec->unknown_since = oldstate == newstate;
+	}
+	raw_spin_unlock_irqrestore(lock, flags);
+}
+
+/*
+ * At the old end of the lists, since the load: every record the probes made has a later
+ * time. Allocated before the lock: the caller may sleep on PREEMPT_RT, never under it.
+ */
+void seqstate_records_found(const void *sk, struct seqstate_timing *t, int state)
+{
+	u32 bucket = seqstate_rec_bucket(sk);
+	raw_spinlock_t *lock = seqstate_rec_lock(bucket);
+	struct seqstate_rec *rec = seqstate_rec_new(GFP_ATOMIC);
+	raw_spinlock_t *age;
+	unsigned long flags;
+	int cpu;
+
+	if (!rec) {
+		seqstate_miss(SEQSTATE_MISS_RECORD);
+		return;
+	}
+	raw_spin_lock_irqsave(lock, flags);
+	if (!seqstate_rec_find(bucket, sk)) {
+		cpu = smp_processor_id();
+		age = per_cpu_ptr(&seqstate_age_lock, cpu);
+		rec->sk = sk;
+		rec->cpu = cpu;
+		rec->state = state;
+		rec->unknown_since = 1;
+		rec->since = seqstate_load_ns;
+		hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
+		raw_spin_lock(age);
+		list_add(&rec->host, seqstate_ages_list(&seqstate_host, cpu, state));
+		if (t)
+			list_add(&rec->net, seqstate_ages_list(t, cpu, state));
+		else
+			INIT_LIST_HEAD(&rec->net);
+		raw_spin_unlock(age);
+		rec = NULL;
+	}
+	raw_spin_unlock_irqrestore(lock, flags);
+	if (rec)
+		seqstate_rec_delete(rec);
+}
+
+void seqstate_records_forget(struct seqstate_timing *t)
+{
+	struct seqstate_rec *rec, *next;
+	raw_spinlock_t *lock;
+	unsigned long flags;
+	int cpu, s;
+
+	for_each_possible_cpu(cpu) {
+		lock = per_cpu_ptr(&seqstate_age_lock, cpu);
+		raw_spin_lock_irqsave(lock, flags);
+		for (s = 0; s < SEQSTATE_NR_STATES; s++)
+			list_for_each_entry_safe(rec, next, seqstate_ages_list(t, cpu, s), net)
+				list_del_init(&rec->net);
+		raw_spin_unlock_irqrestore(lock, flags);
+	}
+}
+
+/* The entry time of @t's oldest socket in @state, or U64_MAX: the first of each CPU's. */
+static u64 seqstate_oldest_since(struct seqstate_timing *t, int state)
+{
+	struct list_head *head;
+	raw_spinlock_t *lock;
+	u64 since = U64_MAX;
+	unsigned long flags;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		lock = per_cpu_ptr(&seqstate_age_lock, cpu);
+		head = seqstate_ages_list(t, cpu, state);
+		raw_spin_lock_irqsave(lock, flags);
+		if (!list_empty(head))
+			since = min(since, t->host ?
+				    list_first_entry(head, struct seqstate_rec, host)->since :
+				    list_first_entry(head, struct seqstate_rec, net)->since);
+		raw_spin_unlock_irqrestore(lock, flags);
+	}
+	return since;
+}
+
+void seqstate_timing_read(struct seqstate_timing *t, struct seqstate_durations_snapshot *snap)
+{
+	u64 since, now;
+	int s;
+
+	seqstate_durations_sum(t->durations, snap);
+	for (s = 0; s < SEQSTATE_NR_STATES; s++) {
+		since = seqstate_oldest_since(t, s);
+		now = ktime_get_ns();
+		snap->oldest_ns[s] = since == U64_MAX ? 0 : now - min(since, now);
+	}
+}
+
+int seqstate_timing_alloc(struct seqstate_timing *t)
+{
+	int cpu, s;
+
+	t->durations = seqstate_durations_alloc();
+	t->ages = seqstate_percpu_alloc(sizeof(struct seqstate_ages),
+					__alignof__(struct seqstate_ages));
+	if (!t->durations || !t->ages) {
+		seqstate_timing_free(t);
+		return -ENOMEM;
+	}
+	for_each_possible_cpu(cpu)
+		for (s = 0; s < SEQSTATE_NR_STATES; s++)
+			INIT_LIST_HEAD(seqstate_ages_list(t, cpu, s));
+	return 0;
+}
+
+void seqstate_timing_free(struct seqstate_timing *t)
+{
+	seqstate_durations_free(t->durations);
+	seqstate_percpu_free(t->ages, sizeof(struct seqstate_ages));
+	t->durations = NULL;
+	t->ages = NULL;
+}
+
+/* As many buckets as the kernel's established hash: 1 Ki to 1 Mi. */
+static unsigned int seqstate_rec_table_bits(void)
+{
+	unsigned int n = init_net.ipv4.tcp_death_row.hashinfo->ehash_mask + 1;
+
+	return ilog2(roundup_pow_of_two(clamp(n, 1U << 10, 1U << 20)));
+}
+
+int seqstate_records_init(void)
+{
+	size_t bytes;
+	int i, cpu;
+
+	if (!durations)
+		return 0;
+	seqstate_rec_cache = KMEM_CACHE(seqstate_rec, 0);
+	if (!seqstate_rec_cache)
+		return -ENOMEM;
+	seqstate_rec_bits = seqstate_rec_table_bits();
+	bytes = sizeof(*seqstate_rec_table) << seqstate_rec_bits;
+	seqstate_rec_table = kvzalloc(bytes, GFP_KERNEL);
+	if (!seqstate_rec_table)
+		goto err_cache;
+	seqstate_memory_add(bytes);
+	for (i = 0; i < SEQSTATE_REC_LOCKS; i++)
+		raw_spin_lock_init(&seqstate_rec_locks[i]);
+	for_each_possible_cpu(cpu)
+		raw_spin_lock_init(per_cpu_ptr(&seqstate_age_lock, cpu));
+	seqstate_host.host = true;
+	if (seqstate_timing_alloc(&seqstate_host))
+		goto err_table;
+	seqstate_reserve_init();
+	seqstate_load_ns = ktime_get_ns();
+	static_branch_enable(&seqstate_timing_key);
+	return 0;
+
+err_table:
+	kvfree(seqstate_rec_table);
+	seqstate_memory_add(-(long)bytes);
+err_cache:
+	kmem_cache_destroy(seqstate_rec_cache);
+	seqstate_rec_cache = NULL;
+	return -ENOMEM;
+}
+
+/* Once no probe can run and every namespace forgot its records. */
+void seqstate_records_exit(void)
+{
+	struct seqstate_rec *rec;
+	struct hlist_node *next;
+	unsigned int i;
+
+	if (!seqstate_rec_cache)
+		return;
+	static_branch_disable(&seqstate_timing_key);
+	seqstate_reserve_exit();
+	for (i = 0; i < (1U << seqstate_rec_bits); i++) {
+		hlist_for_each_entry_safe(rec, next, &seqstate_rec_table[i], hash)
+			seqstate_rec_delete(rec);
+		if (!(i % 4096))
+			cond_resched();
+	}
+	kvfree(seqstate_rec_table);
+	seqstate_memory_add(-(long)(sizeof(*seqstate_rec_table) << seqstate_rec_bits));
+	seqstate_timing_free(&seqstate_host);
+	kmem_cache_destroy(seqstate_rec_cache);
+	seqstate_rec_cache = NULL;
+}
