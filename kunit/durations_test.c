@@ -11,6 +11,7 @@
 
 static void seqstate_test_buckets(struct kunit *test)
 {
+	u64 bound, prev;
 	unsigned int b;
 
 	KUNIT_EXPECT_EQ(test, seqstate_bucket_of(0), 0U);
@@ -23,9 +24,12 @@ static void seqstate_test_buckets(struct kunit *test)
 	for (b = 0; b < SEQSTATE_NR_BOUNDS; b++) {
 		KUNIT_EXPECT_EQ(test, seqstate_bucket_of(seqstate_bucket_ns[b]), b);
 		KUNIT_EXPECT_EQ(test, seqstate_bucket_of(seqstate_bucket_ns[b] + 1), b + 1);
-		if (b)	/* steps of 1 and 3 per decade */
-			KUNIT_EXPECT_TRUE(test, seqstate_bucket_ns[b] == 3 * seqstate_bucket_ns[b - 1] ||
-					  3 * seqstate_bucket_ns[b] == 10 * seqstate_bucket_ns[b - 1]);
+		if (!b)
+			continue;
+		/* Steps of 1 and 3 per decade. */
+		bound = seqstate_bucket_ns[b];
+		prev = seqstate_bucket_ns[b - 1];
+		KUNIT_EXPECT_TRUE(test, bound == 3 * prev || 3 * bound == 10 * prev);
 	}
 	KUNIT_EXPECT_STREQ(test, seqstate_bucket_le[10], "1");
 	KUNIT_EXPECT_STREQ(test, seqstate_bucket_le[SEQSTATE_NR_BUCKETS - 1], "+Inf");

@@ -123,12 +123,13 @@ void seqstate_durations_metrics(struct seq_file *seq,
 			seq_printf(seq, "seqstate_tcp_state_untimed_total{state=\"%s\"} %llu\n",
 				   seqstate_state_name(s), snap->untimed[s]);
 	}
-	seq_puts(seq, "# HELP seqstate_tcp_oldest_socket_age_seconds Age in its state of the oldest socket in each state now (0: none).\n"
+	seq_puts(seq, "# HELP seqstate_tcp_oldest_socket_age_seconds Age of the oldest socket in each state now (0: none).\n"
 		      "# TYPE seqstate_tcp_oldest_socket_age_seconds gauge\n");
 	for (i = 0; i < SEQSTATE_NR_REPORTED; i++) {
 		s = seqstate_state_order[i];
-		if (seqstate_timed(s))
-			seq_printf(seq, "seqstate_tcp_oldest_socket_age_seconds{state=\"%s\"} %s\n",
-				   seqstate_state_name(s), seqstate_secs(&secs, snap->oldest_ns[s]));
+		if (!seqstate_timed(s))
+			continue;
+		seq_printf(seq, "seqstate_tcp_oldest_socket_age_seconds{state=\"%s\"} %s\n",
+			   seqstate_state_name(s), seqstate_secs(&secs, snap->oldest_ns[s]));
 	}
 }

@@ -27,7 +27,8 @@ cp "$SEQSTATE_TOP"/scripts/guest/tests/*.sh "$root/seqstate/tests/"
 cp "$SEQSTATE_TOP"/scripts/guest/awk/*.awk "$root/seqstate/awk/"
 cp "$kodir"/*.ko "$root/seqstate/"
 cp "$seqload" "$root/bin/seqload"
-for bin in /usr/bin/ss /usr/bin/ip /usr/sbin/ip /bin/ip; do
+# The peers' tools, the second oracle for durations: libbpf-tools' tcplife and tcpstates.
+for bin in /usr/bin/ss /usr/bin/ip /usr/sbin/ip /bin/ip /usr/sbin/tcplife /usr/sbin/tcpstates; do
 	[ -e "$bin" ] || continue
 	cp -L "$bin" "$root/usr/bin/"
 	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
@@ -36,6 +37,7 @@ for bin in /usr/bin/ss /usr/bin/ip /usr/sbin/ip /bin/ip; do
 	done
 done
 [ -e "$root/usr/bin/ss" ] || die "iproute2's ss not found on the host"
+[ -e "$root/usr/bin/tcplife" ] || die "libbpf-tools' tcplife not found on the host"
 echo "root:x:0:0:root:/:/bin/sh" >"$root/etc/passwd"
 cat >"$root/seqstate/config" <<EOC
 SEQSTATE_TESTS="$tests"

@@ -76,7 +76,7 @@ matrix_rows() {
 # and ip (with ldd's list of their libraries) from the host; the chroots are debootstrapped
 # and their kernel images unpacked with xz/zstd; the debug kernels and the W=1 C=2 builds
 # against them (sparse) run on the host.
-PKGS_VM="qemu-system-x86 busybox-static cpio gzip iproute2 kmod python3"
+PKGS_VM="qemu-system-x86 busybox-static cpio gzip iproute2 kmod python3 libbpf-tools"
 PKGS_SUITE="debootstrap util-linux xz-utils zstd git"
 PKGS_KBUILD="build-essential flex bison libelf-dev libssl-dev bc dwarves xz-utils sparse"
 PKGS_KUNIT="$PKGS_KBUILD linux-source-6.1"

@@ -45,6 +45,12 @@ sockets_are() {
 	[ "$(ss -tanH "$@" | wc -l)" = "$n" ]
 }
 
+# bpf_attached PID: process PID holds a BPF link to a perf event: its program is on the
+# tracepoint (the peers' tools say nothing until their output buffer fills).
+bpf_attached() {
+	grep -qs "^link_type:[[:space:]]*perf_event" /proc/"$1"/fdinfo/*
+}
+
 # printed FILE TEXT: FILE exists and holds TEXT.
 printed() {
 	grep -qs "$2" "$1"

@@ -327,6 +327,98 @@ bench_probe() {
 	out ""
 }
 
-for section in ${SEQSTATE_BENCH_ONLY:-churn active read isn listen probe}; do
+# 7. Durations (records, histograms, oldest ages): ns per state change in the probes with
+#    durations=0 and 1, beside the BPF program of libbpf-tools' tcpstates on the same
+#    tracepoint (the peer that times states per socket), all called by the probe bench;
+#    connections/s the same four ways; bytes per held socket; the read cost of the durations
+#    and metrics files at 100 and 10,000 held sockets, beside a constant file's (the control).
+bpf=perf_trace_inet_sock_set_state	# how tcpstates' BPF program hangs on the tracepoint
+with_tcpstates() {	# with_tcpstates CMD...: CMD while tcpstates traces every change
+	local pid
+	tcpstates >/dev/null 2>&1 &
+	pid=$!
+	wait_until 120 bpf_attached $pid
+	"$@"
+	kill -INT $pid
+	wait $pid || :
+}
+bench_durations() {
+	local i line a b c d size
+	out "ns per TCP state change in the probes (as in section 6): no probe, seqstate with"
+	out "durations=0 and =1, libbpf-tools' tcpstates (its BPF program, $bpf):"
+	out "round  none     dur=0    dur=1    tcpstates  net dur=0  net dur=1  net tcpstates"
+	: >/tmp/d0
+	: >/tmp/d1
+	: >/tmp/tp
+	i=1
+	while [ $i -le "$rounds" ]; do
+		a=$(field ns_per_event "$(probe_bench -)")
+		load_seqstate durations=0
+		b=$(field ns_per_event "$(probe_bench "seqstate_probe [seqstate]")")
+		unload_seqstate
+		load_seqstate
+		c=$(field ns_per_event "$(probe_bench "seqstate_probe [seqstate]")")
+		unload_seqstate
+		d=$(field ns_per_event "$(with_tcpstates probe_bench $bpf)")
+		echo "$a $b" | awk '{ printf "%.2f\n", $2 - $1 }' >>/tmp/d0
+		echo "$a $c" | awk '{ printf "%.2f\n", $2 - $1 }' >>/tmp/d1
+		echo "$a $d" | awk '{ printf "%.2f\n", $2 - $1 }' >>/tmp/tp
+		out "$(awk -v i=$i -v a="$a" -v b="$b" -v c="$c" -v d="$d" 'BEGIN {
+			printf "%-6d %-8.2f %-8.2f %-8.2f %-10.2f %-10.2f %-10.2f %.2f", i, a, b, c, d,
+			       b - a, c - a, d - a }')"
+		i=$((i + 1))
+	done
+	out "$(awk -v b="$(median /tmp/d0)" -v c="$(median /tmp/d1)" -v d="$(median /tmp/tp)" 'BEGIN {
+		printf "median net ns: durations=0 %.2f, durations=1 %.2f (records and histograms: +%.2f),", b, c, c - b
+		printf " tcpstates %.2f; seqstate / tcpstates: %.3f (target < 1)", d, c / d }')"
+	out ""
+	out "connections/s, as in section 1: with seqstate durations=0, =1, and tcpstates, each / none:"
+	out "round  none     dur=0    dur=1    tcpstates  dur=0/none  dur=1/none  tcpstates/none"
+	: >/tmp/d0
+	: >/tmp/d1
+	: >/tmp/tp
+	i=1
+	while [ $i -le "$rounds" ]; do
+		a=$(field rate "$(churn)")
+		load_seqstate durations=0
+		b=$(field rate "$(churn)")
+		unload_seqstate
+		load_seqstate
+		c=$(field rate "$(churn)")
+		unload_seqstate
+		d=$(field rate "$(with_tcpstates churn)")
+		echo "$a $b" | awk '{ printf "%.3f\n", $2 / $1 }' >>/tmp/d0
+		echo "$a $c" | awk '{ printf "%.3f\n", $2 / $1 }' >>/tmp/d1
+		echo "$a $d" | awk '{ printf "%.3f\n", $2 / $1 }' >>/tmp/tp
+		out "$(awk -v i=$i -v a="$a" -v b="$b" -v c="$c" -v d="$d" 'BEGIN {
+			printf "%-6d %-8d %-8d %-8d %-10d %-11.3f %-11.3f %.3f", i, a, b, c, d, b / a, c / a, d / a }')"
+		i=$((i + 1))
+	done
+	out "median ratios: durations=0 $(median /tmp/d0) (target >= 0.99), durations=1 $(median /tmp/d1) (target >= 0.98), tcpstates $(median /tmp/tp)"
+	out ""
+	out "held sockets  bytes/socket (memory_bytes)  us per read: durations  metrics  control (/proc/version)"
+	load_seqstate
+	for size in 100 10000; do
+		line=$(unshare -n sh -ec '. /seqstate/lib.sh
+			ip link set lo up
+			m0=$(cat /sys/kernel/seqstate/memory_bytes)
+			seqload hold --established '$((size / 2))' --ready-file /tmp/rd >/dev/null &
+			wait_ready /tmp/rd $!
+			m1=$(cat /sys/kernel/seqstate/memory_bytes)
+			us() { x=$(seqload readfile -n 500 "$1"); x=${x#*us_per_run=}; echo "${x%% *}"; }
+			echo "perbyte=$(((m1 - m0) / $(ss -tanH | wc -l))) d=$(us /proc/net/seqstate/durations) g=$(us /proc/net/seqstate/metrics) c=$(us /proc/version)"
+			kill %1
+			wait' | tail -n 1)
+		out "$(printf "%-13d %-28s %-22s %-8s %s" "$size" "$(field perbyte "$line")" "$(field d "$line")" \
+			"$(field g "$line")" "$(field c "$line")")"
+	done
+	unload_seqstate
+	out ""
+}
+churn() {	# churn: one round of section 1's workload, in a namespace of its own
+	unshare -n sh -c 'ip link set lo up; seqload churn -n '"$n"' -t 2'
+}
+
+for section in ${SEQSTATE_BENCH_ONLY:-churn active read isn listen probe durations}; do
 	"bench_$section"
 done
