@@ -23,6 +23,10 @@ show in_netns 'seqload churn -n 10 >/dev/null; cat /proc/net/seqstate/states'
 show grep . /sys/kernel/seqstate/states/established/entered /sys/kernel/seqstate/states/syn_sent/entered
 show grep . /proc/net/seqstate/transitions
 show grep -e '^# TYPE' -e 'state="established"' -e 'state="time_wait"' /proc/net/seqstate/metrics
+# How long: the held sockets age; the churned ones were timed as they left each state.
+sleep 5
+show cat /proc/net/seqstate/durations
+show grep . /sys/kernel/seqstate/states/close_wait/oldest_age_ms
 kill %1
 wait
 
