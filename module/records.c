@@ -265,22 +265,32 @@ static void seqstate_rec_unlink(struct seqstate_rec *rec)
 	raw_spin_unlock(lock);
 }
 
-/* Into @state now, at the young end of this CPU's lists. Interrupts off. */
-static void seqstate_rec_link(struct seqstate_rec *rec, struct seqstate_timing *t, int state)
+/*
+ * Into @state on this CPU's lists: entered now, at their young end, or (@since_load) at
+ * their old end, aged from the load. Interrupts off.
+ */
+static void seqstate_rec_link(struct seqstate_rec *rec, struct seqstate_timing *t, int state,
+			      bool since_load)
 {
 	int cpu = smp_processor_id();
 	raw_spinlock_t *lock = per_cpu_ptr(&seqstate_age_lock, cpu);
+	struct list_head *host = seqstate_ages_list(&seqstate_host, cpu, state);
 
 	raw_spin_lock(lock);
 	rec->cpu = cpu;
 	rec->state = state;
-	rec->unknown_since = 0;
-	rec->since = ktime_get_ns();
-	list_add_tail(&rec->host, seqstate_ages_list(&seqstate_host, cpu, state));
-	if (t)
-		list_add_tail(&rec->net, seqstate_ages_list(t, cpu, state));
-	else
-		INIT_LIST_HEAD(&rec->net);
+	rec->unknown_since = since_load;
+	rec->since = since_load ? seqstate_load_ns : ktime_get_ns();
+	INIT_LIST_HEAD(&rec->net);
+	if (since_load) {
+		list_add(&rec->host, host);
+		if (t)
+			list_add(&rec->net, seqstate_ages_list(t, cpu, state));
+	} else {
+		list_add_tail(&rec->host, host);
+		if (t)
+			list_add_tail(&rec->net, seqstate_ages_list(t, cpu, state));
+	}
 	raw_spin_unlock(lock);
 }
 
@@ -346,7 +356,7 @@ again:
 			hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
 		}
 		if (rec)
-			seqstate_rec_link(rec, t, newstate);
+			seqstate_rec_link(rec, t, newstate, false);
 	}
 	raw_spin_unlock_irqrestore(lock, flags);
 	if (gone)
@@ -391,7 +401,7 @@ void seqstate_records_move(const void *sk, const void *tw, struct seqstate_timin
 	raw_spin_lock_irqsave(lock, flags);
 	hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
 	if (!stays) {
-		seqstate_rec_link(rec, t, newstate);
+		seqstate_rec_link(rec, t, newstate, false);
 		rec->unknown_since = oldstate == newstate;
 	}
 	raw_spin_unlock_irqrestore(lock, flags);
@@ -406,9 +416,7 @@ void seqstate_records_found(const void *sk, struct seqstate_timing *t, int state
 	u32 bucket = seqstate_rec_bucket(sk);
 	raw_spinlock_t *lock = seqstate_rec_lock(bucket);
 	struct seqstate_rec *rec = seqstate_rec_new(GFP_ATOMIC);
-	raw_spinlock_t *age;
 	unsigned long flags;
-	int cpu;
 
 	if (!rec) {
 		seqstate_miss(SEQSTATE_MISS_RECORD);
@@ -416,21 +424,9 @@ void seqstate_records_found(const void *sk, struct seqstate_timing *t, int state
 	}
 	raw_spin_lock_irqsave(lock, flags);
 	if (!seqstate_rec_find(bucket, sk)) {
-		cpu = smp_processor_id();
-		age = per_cpu_ptr(&seqstate_age_lock, cpu);
 		rec->sk = sk;
-		rec->cpu = cpu;
-		rec->state = state;
-		rec->unknown_since = 1;
-		rec->since = seqstate_load_ns;
 		hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
-		raw_spin_lock(age);
-		list_add(&rec->host, seqstate_ages_list(&seqstate_host, cpu, state));
-		if (t)
-			list_add(&rec->net, seqstate_ages_list(t, cpu, state));
-		else
-			INIT_LIST_HEAD(&rec->net);
-		raw_spin_unlock(age);
+		seqstate_rec_link(rec, t, state, true);
 		rec = NULL;
 	}
 	raw_spin_unlock_irqrestore(lock, flags);

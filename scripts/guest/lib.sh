@@ -179,7 +179,7 @@ uptime_ms() {
 # bounds carry the 10 ms of uptime_ms.
 in_range() {
 	printf '%s\n--\n%s\n' "$4" "$(cat /proc/net/seqstate/metrics)" |
-		awk -v state="$1" -v lo=$(($2 - 10)) -v hi=$(($3 + 10)) -f /seqstate/awk/buckets.awk
+		awk -v state="$1" -v lo=$(($2 - 10)) -v hi=$(($3 + 10)) -f /seqstate/awk/histogram.awk
 }
 
 # oldest STATE: the age in ms of this namespace's oldest socket in STATE.

@@ -31,7 +31,7 @@ wait $life || :
 cat /tmp/life.err
 out=$(printf '%s\n--\n%s\n--\n%s\n' "$m" "$(cat /proc/net/seqstate/metrics)" \
 	"$(awk 'NR > 1 { print $NF }' /tmp/life)" |
-	awk -v state=established -v tol=0.05 -f /seqstate/awk/peers.awk)
+	awk -v state=established -v tol=0.05 -f /seqstate/awk/histogram.awk)
 echo "$out"
 case $out in *FAIL:*) fail "seqstate and tcplife disagree"; esac
 assert_eq "connections tcplife saw" 16 "$(awk 'NR > 1' /tmp/life | wc -l)"
