@@ -45,10 +45,12 @@ sockets_are() {
 	[ "$(ss -tanH "$@" | wc -l)" = "$n" ]
 }
 
-# bpf_attached PID: process PID holds a BPF link to a perf event: its program is on the
-# tracepoint (the peers' tools say nothing until their output buffer fills).
+# bpf_attached PID: a libbpf-tools tool (PID) has its program on the tracepoint: it holds
+# the tracepoint's perf event and its output buffer's, one per CPU, which it opens after
+# attaching. (Its output says nothing until its stdio buffer fills.)
 bpf_attached() {
-	grep -qs "^link_type:[[:space:]]*perf_event" /proc/"$1"/fdinfo/*
+	[ "$(ls -l /proc/"$1"/fd 2>/dev/null | grep -c perf_event)" -gt \
+	  "$(grep -c ^processor /proc/cpuinfo)" ]
 }
 
 # printed FILE TEXT: FILE exists and holds TEXT.

@@ -15,7 +15,14 @@ fi
 load_seqstate
 tcplife >/tmp/life 2>/tmp/life.err &
 life=$!
-wait_until 120 bpf_attached $life
+started() {	# started PID: tcplife's program is on the tracepoint, or tcplife is gone
+	bpf_attached "$1" || ! kill -0 "$1" 2>/dev/null
+}
+if ! { wait_until 120 started $life && kill -0 $life 2>/dev/null; }; then
+	cat /tmp/life.err
+	ls -l /proc/$life/fd; cat /proc/$life/fdinfo/* 2>/dev/null | grep -v "^pos\|^flags\|^mnt_id\|^ino"
+	fail "tcplife did not start"
+fi
 m=$(cat /proc/net/seqstate/metrics)
 seqload hold --established 3 --seconds 2 >/dev/null &
 a=$!
