@@ -37,10 +37,15 @@ check_gauges "churn under another kprobe user"
 wait_until 300 sockets_are 0 state time-wait state fin-wait-2
 check_gauges "TIME-WAIT ended under another kprobe user"
 
-# Each client socket became a timewait socket (in FIN-WAIT-2 or TIME-WAIT) and died.
+# Each client socket became a timewait socket (in FIN-WAIT-2 or TIME-WAIT) and died, and
+# reached TIME-WAIT once: mostly from FIN-WAIT-2 (the timewait hooks), from FIN-WAIT-1 when
+# the server's FIN came with the ACK of the client's (a delayed ACK on a busy host).
 died=$(($(transition time_wait close) + $(transition fin_wait2 close)))
 assert_eq "timewait deaths" $n "$died"
-assert_eq "fin_wait2 -> time_wait" $n "$(transition fin_wait2 time_wait)"
+assert_eq "time_wait entered" $n "$(entered time_wait)"
+assert_eq "time_wait entered from fin_wait2, fin_wait1, closing" $n \
+	$(($(transition fin_wait2 time_wait) + $(transition fin_wait1 time_wait) +
+	   $(transition closing time_wait)))
 hits=$(awk '$1 == "read" { print $2 }' $T/kprobe_profile)
 [ "${hits:-0}" -gt 0 ] || fail "the other kprobe never fired"
 echo "pass: the other kprobe fired $hits times"
