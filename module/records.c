@@ -265,23 +265,36 @@ static void seqstate_rec_unlink(struct seqstate_rec *rec)
 	raw_spin_unlock(lock);
 }
 
+/* A new record for @sk, on no list yet. */
+static void seqstate_rec_init(struct seqstate_rec *rec, const void *sk)
+{
+	rec->sk = sk;
+	rec->cpu = raw_smp_processor_id();	/* a hint: seqstate_rec_enter() settles it */
+	INIT_LIST_HEAD(&rec->host);
+	INIT_LIST_HEAD(&rec->net);
+}
+
 /*
- * Into @state on this CPU's lists: entered now, at their young end, or (@since_load) at
- * their old end, aged from the load. Interrupts off.
+ * Into @state at @since, on this CPU's lists: at their young end, or (@since_load) at their
+ * old end, aged from the load. Interrupts off since @since was read: nothing else adds to
+ * this CPU's lists meanwhile, so each stays in order of entry.
  */
-static void seqstate_rec_link(struct seqstate_rec *rec, struct seqstate_timing *t, int state,
-			      bool since_load)
+static void seqstate_rec_enter(struct seqstate_rec *rec, struct seqstate_timing *t, int state,
+			       u64 since, bool since_load)
 {
 	int cpu = smp_processor_id();
 	raw_spinlock_t *lock = per_cpu_ptr(&seqstate_age_lock, cpu);
 	struct list_head *host = seqstate_ages_list(&seqstate_host, cpu, state);
 
+	if (rec->cpu != cpu)
+		seqstate_rec_unlink(rec);
 	raw_spin_lock(lock);
+	list_del_init(&rec->host);
+	list_del_init(&rec->net);
 	rec->cpu = cpu;
 	rec->state = state;
 	rec->unknown_since = since_load;
-	rec->since = since_load ? seqstate_load_ns : ktime_get_ns();
-	INIT_LIST_HEAD(&rec->net);
+	rec->since = since;
 	if (since_load) {
 		list_add(&rec->host, host);
 		if (t)
@@ -299,14 +312,14 @@ static void seqstate_rec_link(struct seqstate_rec *rec, struct seqstate_timing *
  * departure. A record in another state, or one whose entry time is unknown, is untimed.
  */
 static void seqstate_rec_leave(struct seqstate_rec *rec, struct seqstate_timing *t,
-			       int oldstate, int newstate)
+			       int oldstate, int newstate, u64 now)
 {
 	u64 ns;
 
 	if (oldstate == TCP_CLOSE || (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV))
 		return;
 	if (rec && rec->state == oldstate && !rec->unknown_since) {
-		ns = ktime_get_ns() - rec->since;
+		ns = now - rec->since;
 		seqstate_durations_add(seqstate_host.durations, oldstate, ns);
 		if (t)
 			seqstate_durations_add(t->durations, oldstate, ns);
@@ -324,6 +337,7 @@ void seqstate_records_change(const void *sk, struct seqstate_timing *t, int olds
 	raw_spinlock_t *lock = seqstate_rec_lock(bucket);
 	struct seqstate_rec *rec, *spare = NULL, *gone = NULL;
 	unsigned long flags;
+	u64 now;
 
 	/* A socket entering its first state needs a record: get it before the lock. */
 	if (newstate != TCP_CLOSE &&
@@ -341,22 +355,23 @@ again:
 		raw_spin_lock_irqsave(lock, flags);
 		rec = seqstate_rec_find(bucket, sk);
 	}
-	seqstate_rec_leave(rec, t, oldstate, newstate);
-	if (rec)
-		seqstate_rec_unlink(rec);
+	now = ktime_get_ns();
+	seqstate_rec_leave(rec, t, oldstate, newstate, now);
 	if (newstate == TCP_CLOSE) {
-		if (rec)
+		if (rec) {
+			seqstate_rec_unlink(rec);
 			hlist_del(&rec->hash);
+		}
 		gone = rec;
 	} else {
 		if (!rec && spare) {
 			rec = spare;
 			spare = NULL;
-			rec->sk = sk;
+			seqstate_rec_init(rec, sk);
 			hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
 		}
 		if (rec)
-			seqstate_rec_link(rec, t, newstate, false);
+			seqstate_rec_enter(rec, t, newstate, now, false);
 	}
 	raw_spin_unlock_irqrestore(lock, flags);
 	if (gone)
@@ -384,15 +399,15 @@ void seqstate_records_move(const void *sk, const void *tw, struct seqstate_timin
 		hlist_del(&rec->hash);
 	stays = stays && rec && rec->state == oldstate;
 	if (!stays && oldstate != newstate)
-		seqstate_rec_leave(rec, t, oldstate, newstate);
-	if (!stays && rec)
-		seqstate_rec_unlink(rec);
+		seqstate_rec_leave(rec, t, oldstate, newstate, ktime_get_ns());
 	raw_spin_unlock_irqrestore(lock, flags);
-	if (!rec)
-		rec = seqstate_rec_alloc();
 	if (!rec) {
-		seqstate_miss(SEQSTATE_MISS_RECORD);
-		return;
+		rec = seqstate_rec_alloc();
+		if (!rec) {
+			seqstate_miss(SEQSTATE_MISS_RECORD);
+			return;
+		}
+		seqstate_rec_init(rec, tw);
 	}
 	/* Nobody can find @tw before it is hashed, after this. */
 	rec->sk = tw;
@@ -401,7 +416,7 @@ void seqstate_records_move(const void *sk, const void *tw, struct seqstate_timin
 	raw_spin_lock_irqsave(lock, flags);
 	hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
 	if (!stays) {
-		seqstate_rec_link(rec, t, newstate, false);
+		seqstate_rec_enter(rec, t, newstate, ktime_get_ns(), false);
 		rec->unknown_since = oldstate == newstate;
 	}
 	raw_spin_unlock_irqrestore(lock, flags);
@@ -424,9 +439,9 @@ void seqstate_records_found(const void *sk, struct seqstate_timing *t, int state
 	}
 	raw_spin_lock_irqsave(lock, flags);
 	if (!seqstate_rec_find(bucket, sk)) {
-		rec->sk = sk;
+		seqstate_rec_init(rec, sk);
 		hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
-		seqstate_rec_link(rec, t, state, true);
+		seqstate_rec_enter(rec, t, state, seqstate_load_ns, true);
 		rec = NULL;
 	}
 	raw_spin_unlock_irqrestore(lock, flags);
