@@ -30,6 +30,7 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
@@ -38,11 +39,31 @@
 #include <net/tcp_states.h>
 #include "compat.h"
 #include "counters.h"
+#include "parse.h"
 #include "records.h"
 
 static bool durations = true;
-module_param(durations, bool, 0444);
-MODULE_PARM_DESC(durations, "Time sockets in each state (histograms, oldest ages); default on");
+
+/* "0" or "1" and nothing else (param_set_bool() takes "yes", "on", "1junk"). Load time. */
+static int durations_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (seqstate_parse_uint(val, strlen(val), 1, &v)) {
+		pr_info_ratelimited("durations takes 0 or 1\n");
+		return -EINVAL;
+	}
+	*(bool *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops durations_ops = {
+	.set = durations_set,
+	.get = param_get_bool,
+};
+
+module_param_cb(durations, &durations_ops, &durations, 0444);
+MODULE_PARM_DESC(durations, "Time sockets in each state (histograms, oldest ages): 1 (default) or 0");
 
 static DEFINE_STATIC_KEY_FALSE(seqstate_timing_key);
 

@@ -99,3 +99,24 @@ echo "pass: host-wide oldest close_wait $host ms >= this namespace's $age ms"
 kill %1
 wait
 unload_seqstate
+
+# durations=0: none of it, and the gauges as before; the parameter takes 0 or 1 only.
+for bad in 2 1x yes on -1 01 ""; do
+	if insmod /seqstate/seqstate.ko durations="$bad" 2>/dev/null; then
+		fail "durations=$bad was taken"
+	fi
+done
+echo "pass: durations takes 0 or 1 only"
+load_seqstate durations=0
+[ ! -e /proc/net/seqstate/durations ] && [ ! -e /sys/kernel/seqstate/durations ] &&
+	[ ! -e /sys/kernel/seqstate/states/close_wait/oldest_age_ms ] ||
+	fail "durations=0: files of durations exist"
+assert_eq "durations=0: duration metrics" 0 \
+	"$(grep -c '^seqstate_tcp_state_duration\|^seqstate_tcp_oldest' /proc/net/seqstate/metrics || :)"
+seqload hold --close-wait 2 --ready-file /tmp/z >/dev/null &
+wait_ready /tmp/z $!
+assert_eq "durations=0: oldest age column" - "$(oldest close_wait)"
+check_gauges "durations=0"
+kill %1
+wait
+unload_seqstate
