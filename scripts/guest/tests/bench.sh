@@ -342,58 +342,51 @@ with_tcpstates() {	# with_tcpstates CMD...: CMD while tcpstates traces every cha
 	kill -INT $pid
 	wait $pid || :
 }
-bench_durations() {
-	local i line a b c d size
-	out "ns per TCP state change in the probes (as in section 6): no probe, seqstate with"
-	out "durations=0 and =1, libbpf-tools' tcpstates (its BPF program, $bpf):"
-	out "round  none     dur=0    dur=1    tcpstates  net dur=0  net dur=1  net tcpstates"
+# four_ways KIND FIELD OP: $rounds rounds of KIND (probe_bench or churn) without seqstate,
+# with durations=0, with durations=1, and beside tcpstates; prints each round's FIELD and
+# each against the first by OP ("-": ns net of the loop, "/": ratio), and leaves those in
+# /tmp/d0, /tmp/d1, /tmp/tp for the medians.
+four_ways() {
+	local kind=$1 what=$2 op=$3 i a b c d v f seq="seqstate_probe [seqstate]"
 	: >/tmp/d0
 	: >/tmp/d1
 	: >/tmp/tp
 	i=1
 	while [ $i -le "$rounds" ]; do
-		a=$(field ns_per_event "$(probe_bench -)")
+		a=$(field "$what" "$($kind -)")
 		load_seqstate durations=0
-		b=$(field ns_per_event "$(probe_bench "seqstate_probe [seqstate]")")
+		b=$(field "$what" "$($kind "$seq")")
 		unload_seqstate
 		load_seqstate
-		c=$(field ns_per_event "$(probe_bench "seqstate_probe [seqstate]")")
+		c=$(field "$what" "$($kind "$seq")")
 		unload_seqstate
-		d=$(field ns_per_event "$(with_tcpstates probe_bench $bpf)")
-		echo "$a $b" | awk '{ printf "%.2f\n", $2 - $1 }' >>/tmp/d0
-		echo "$a $c" | awk '{ printf "%.2f\n", $2 - $1 }' >>/tmp/d1
-		echo "$a $d" | awk '{ printf "%.2f\n", $2 - $1 }' >>/tmp/tp
-		out "$(awk -v i=$i -v a="$a" -v b="$b" -v c="$c" -v d="$d" 'BEGIN {
-			printf "%-6d %-8.2f %-8.2f %-8.2f %-10.2f %-10.2f %-10.2f %.2f", i, a, b, c, d,
-			       b - a, c - a, d - a }')"
+		d=$(field "$what" "$(with_tcpstates $kind $bpf)")
+		for f in d0 d1 tp; do
+			case $f in d0) v=$b ;; d1) v=$c ;; tp) v=$d ;; esac
+			awk -v a="$a" -v x="$v" -v op="$op" 'BEGIN {
+				printf "%.3f\n", op == "-" ? x - a : x / a }' >>/tmp/$f
+		done
+		out "$(printf "%-6d %-9s %-9s %-9s %-10s %-11s %-11s %s" $i "$a" "$b" "$c" "$d" \
+			"$(tail -n 1 /tmp/d0)" "$(tail -n 1 /tmp/d1)" "$(tail -n 1 /tmp/tp)")"
 		i=$((i + 1))
 	done
+}
+churn() {	# churn [PROBES]: one round of section 1's workload, in a namespace of its own
+	unshare -n sh -c 'ip link set lo up; seqload churn -n '"$n"' -t 2'
+}
+bench_durations() {
+	local line size
+	out "ns per TCP state change in the probes (as in section 6): no probe, seqstate with"
+	out "durations=0 and =1, libbpf-tools' tcpstates (its BPF program, $bpf):"
+	out "round  none      dur=0     dur=1     tcpstates  net dur=0   net dur=1   net tcpstates"
+	four_ways probe_bench ns_per_event -
 	out "$(awk -v b="$(median /tmp/d0)" -v c="$(median /tmp/d1)" -v d="$(median /tmp/tp)" 'BEGIN {
 		printf "median net ns: durations=0 %.2f, durations=1 %.2f (records and histograms: +%.2f),", b, c, c - b
 		printf " tcpstates %.2f; seqstate / tcpstates: %.3f (target < 1)", d, c / d }')"
 	out ""
 	out "connections/s, as in section 1: with seqstate durations=0, =1, and tcpstates, each / none:"
-	out "round  none     dur=0    dur=1    tcpstates  dur=0/none  dur=1/none  tcpstates/none"
-	: >/tmp/d0
-	: >/tmp/d1
-	: >/tmp/tp
-	i=1
-	while [ $i -le "$rounds" ]; do
-		a=$(field rate "$(churn)")
-		load_seqstate durations=0
-		b=$(field rate "$(churn)")
-		unload_seqstate
-		load_seqstate
-		c=$(field rate "$(churn)")
-		unload_seqstate
-		d=$(field rate "$(with_tcpstates churn)")
-		echo "$a $b" | awk '{ printf "%.3f\n", $2 / $1 }' >>/tmp/d0
-		echo "$a $c" | awk '{ printf "%.3f\n", $2 / $1 }' >>/tmp/d1
-		echo "$a $d" | awk '{ printf "%.3f\n", $2 / $1 }' >>/tmp/tp
-		out "$(awk -v i=$i -v a="$a" -v b="$b" -v c="$c" -v d="$d" 'BEGIN {
-			printf "%-6d %-8d %-8d %-8d %-10d %-11.3f %-11.3f %.3f", i, a, b, c, d, b / a, c / a, d / a }')"
-		i=$((i + 1))
-	done
+	out "round  none      dur=0     dur=1     tcpstates  dur=0/none  dur=1/none  tcpstates/none"
+	four_ways churn rate /
 	out "median ratios: durations=0 $(median /tmp/d0) (target >= 0.99), durations=1 $(median /tmp/d1) (target >= 0.98), tcpstates $(median /tmp/tp)"
 	out ""
 	out "held sockets  bytes/socket (memory_bytes)  us per read: durations  metrics  control (/proc/version)"
@@ -415,9 +408,6 @@ bench_durations() {
 	done
 	unload_seqstate
 	out ""
-}
-churn() {	# churn: one round of section 1's workload, in a namespace of its own
-	unshare -n sh -c 'ip link set lo up; seqload churn -n '"$n"' -t 2'
 }
 
 for section in ${SEQSTATE_BENCH_ONLY:-churn active read isn listen probe durations}; do
