@@ -202,15 +202,27 @@ static void seqstate_rec_free(struct seqstate_rec *rec)
 		queue_work(system_wq, &seqstate_spill_work);
 }
 
+/*
+ * Full reserves before the probes may take from them: a worker queued at load may not run
+ * before the first connections come (on a debug kernel under load, it did not), and then
+ * their sockets went untimed.
+ */
 static void seqstate_reserve_init(void)
 {
+	struct seqstate_reserve *r;
 	int cpu;
 
 	INIT_WORK(&seqstate_spill_work, seqstate_reserve_spill);
-	for_each_possible_cpu(cpu)
-		INIT_WORK(&per_cpu(seqstate_reserve, cpu).refill, seqstate_reserve_refill);
-	for_each_online_cpu(cpu)
-		queue_work_on(cpu, system_highpri_wq, &per_cpu(seqstate_reserve, cpu).refill);
+	for_each_possible_cpu(cpu) {
+		r = per_cpu_ptr(&seqstate_reserve, cpu);
+		INIT_WORK(&r->refill, seqstate_reserve_refill);
+		while (r->n < SEQSTATE_RESERVE) {
+			r->rec[r->n] = seqstate_rec_new(GFP_KERNEL);
+			if (!r->rec[r->n])
+				break;
+			r->n++;
+		}
+	}
 }
 
 /* Once no probe runs. */
