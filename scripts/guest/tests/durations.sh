@@ -24,8 +24,12 @@ hold_for() {
 	a=$(uptime_ms)
 	age=$(oldest "$state")
 	b=$(uptime_ms)
-	[ "$age" -ge $((a - t1 - 10)) ] && [ "$age" -le $((b - t0 + 10)) ] ||
+	if ! [ "$age" -ge $((a - t1 - 10)) ] || ! [ "$age" -le $((b - t0 + 10)) ]; then
+		cat /proc/net/seqstate/states /proc/net/seqstate/durations /sys/kernel/seqstate/durations
+		grep missed /proc/net/seqstate/verify
+		ss -tan
 		fail "$state $*: oldest age $age ms, not within [$((a - t1)), $((b - t0))]"
+	fi
 	echo "pass: $state $*: oldest age $age ms within [$((a - t1)), $((b - t0))]"
 	wait
 	wait_until 120 sockets_are 0 state "$(echo "$state" | sed 's/_/-/; s/[12]$/-&/')"
