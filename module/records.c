@@ -156,7 +156,8 @@ static void seqstate_reserve_refill(struct work_struct *work)
 			r->rec[r->n++] = rec;
 		local_irq_restore(flags);
 	} while (!full && !READ_ONCE(seqstate_reserve_stopping));
-	seqstate_rec_delete(rec);
+	if (full)
+		seqstate_rec_delete(rec);
 }
 
 static void seqstate_reserve_spill(struct work_struct *work)
@@ -423,7 +424,7 @@ void seqstate_records_move(const void *sk, const void *tw, struct seqstate_timin
 	u32 bucket = seqstate_rec_bucket(sk);
 	raw_spinlock_t *lock = seqstate_rec_lock(bucket);
 	bool stays = oldstate == newstate;
-	struct seqstate_rec *rec;
+	struct seqstate_rec *rec, *stale;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(lock, flags);
@@ -447,12 +448,20 @@ void seqstate_records_move(const void *sk, const void *tw, struct seqstate_timin
 	bucket = seqstate_rec_bucket(tw);
 	lock = seqstate_rec_lock(bucket);
 	raw_spin_lock_irqsave(lock, flags);
+	/* A record left by a timewait socket at this address whose death we missed. */
+	stale = seqstate_rec_find(bucket, tw);
+	if (stale) {
+		seqstate_rec_unlink(stale);
+		hlist_del(&stale->hash);
+	}
 	hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
 	if (!stays) {
 		seqstate_rec_enter(rec, t, newstate, ktime_get_ns(), false);
 		rec->unknown_since = oldstate == newstate;
 	}
 	raw_spin_unlock_irqrestore(lock, flags);
+	if (stale)
+		seqstate_rec_free(stale);
 }
 
 /*
