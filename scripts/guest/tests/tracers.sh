@@ -43,9 +43,6 @@ check_gauges "TIME-WAIT ended under another kprobe user"
 died=$(($(transition time_wait close) + $(transition fin_wait2 close)))
 assert_eq "timewait deaths" $n "$died"
 assert_eq "time_wait entered" $n "$(entered time_wait)"
-assert_eq "time_wait entered from fin_wait2, fin_wait1, closing" $n \
-	$(($(transition fin_wait2 time_wait) + $(transition fin_wait1 time_wait) +
-	   $(transition closing time_wait)))
 hits=$(awk '$1 == "read" { print $2 }' $T/kprobe_profile)
 [ "${hits:-0}" -gt 0 ] || fail "the other kprobe never fired"
 echo "pass: the other kprobe fired $hits times"

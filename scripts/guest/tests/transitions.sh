@@ -41,12 +41,15 @@ assert_eq "time_wait entered" 20 "$(entered time_wait)"
 assert_eq "time_wait now" 20 "$(now time_wait)"
 check_gauges "after churn"
 
-# A SYN that goes nowhere: SYN_SENT through the retransmissions, then CLOSE.
+# A SYN that goes nowhere: SYN_SENT through the retransmissions, then CLOSE. The socket stays
+# in SYN_SENT for minutes (8 retries) so that a slow kernel's `ss` cannot miss it; once seen,
+# one retry is all it has left: the retransmission timer reads the sysctl each time it fires.
 ip route add 10.9.1.0/24 dev lo
-sysctl -qw net.ipv4.tcp_syn_retries=1
+sysctl -qw net.ipv4.tcp_syn_retries=8
 seqload hold --syn-sent 1 -a 10.9.1.5 >/dev/null &
 wait_until 300 sockets_are 1 state syn-sent
 assert_eq "syn_sent now" 1 "$(now syn_sent)"
+sysctl -qw net.ipv4.tcp_syn_retries=1
 wait_until 300 sockets_are 0 state syn-sent
 assert_eq "syn_sent now, given up" 0 "$(now syn_sent)"
 assert_eq "close -> syn_sent" 21 "$(transition close syn_sent)"
