@@ -83,10 +83,35 @@ static void hold_listen(int fam, long n)
 }
 
 /*
+ * Pairs come from a listener of their own for every LISTENER_PAIRS of them: connect()
+ * looks for a local port not yet used towards that destination, a search that grows with
+ * the connections to it (50,000 pairs on one listener took over 300 s under TCG).
+ */
+#define LISTENER_PAIRS	1000
+
+struct pairs {
+	int fam, lfd;
+	long made;
+	struct sockaddr_storage sa;
+	socklen_t len;
+};
+
+static void next_pair(struct pairs *p, int *cfd, int *sfd)
+{
+	if (!(p->made++ % LISTENER_PAIRS)) {
+		if (p->lfd >= 0)
+			close(p->lfd);
+		p->lfd = make_listener(p->fam, NULL, 0);
+		p->len = fill_addr(&p->sa, p->fam, NULL, local_port(p->lfd));
+	}
+	make_pair(p->lfd, &p->sa, p->len, cfd, sfd);
+}
+
+/*
  * Client shutdown(SHUT_WR): server CLOSE_WAIT, client FIN_WAIT2 once the FIN
  * is acked. That ACK is delayed, so check all pairs after creating them.
  */
-static void hold_close_wait(int lfd, struct sockaddr_storage *sa, socklen_t len, long n)
+static void hold_close_wait(struct pairs *p, long n)
 {
 	int *fd = calloc(2 * n, sizeof(*fd));
 	long i;
@@ -94,7 +119,7 @@ static void hold_close_wait(int lfd, struct sockaddr_storage *sa, socklen_t len,
 	if (!fd)
 		die("out of memory");
 	for (i = 0; i < n; i++) {
-		make_pair(lfd, sa, len, &fd[2 * i], &fd[2 * i + 1]);
+		next_pair(p, &fd[2 * i], &fd[2 * i + 1]);
 		if (shutdown(fd[2 * i], SHUT_WR))
 			die("shutdown: %s", strerror(errno));
 	}
@@ -108,27 +133,25 @@ static void hold_close_wait(int lfd, struct sockaddr_storage *sa, socklen_t len,
 /* Connected pairs; all their fds stay open until exit except time-wait. */
 static void hold_pairs(int fam, const long *cnt)
 {
-	struct sockaddr_storage sa;
-	int lfd, cfd, sfd;
-	socklen_t len;
+	struct pairs p = { .fam = fam, .lfd = -1 };
+	int cfd, sfd;
 	long i;
 
-	lfd = make_listener(fam, NULL, 0);
-	len = fill_addr(&sa, fam, NULL, local_port(lfd));
 	for (i = 0; i < cnt[H_EST]; i++) {
-		make_pair(lfd, &sa, len, &cfd, &sfd);
+		next_pair(&p, &cfd, &sfd);
 		wait_state(cfd, TCP_ESTABLISHED, "established client");
 		wait_state(sfd, TCP_ESTABLISHED, "established server");
 	}
-	hold_close_wait(lfd, &sa, len, cnt[H_CW]);
+	hold_close_wait(&p, cnt[H_CW]);
 	for (i = 0; i < cnt[H_TW]; i++) {
-		make_pair(lfd, &sa, len, &cfd, &sfd);
+		next_pair(&p, &cfd, &sfd);
 		close(cfd);		/* client is the active closer */
 		drain(sfd);
 		wait_state(sfd, TCP_CLOSE_WAIT, "time-wait server");
 		close(sfd);		/* LAST_ACK -> client in TIME-WAIT */
 	}
-	close(lfd);
+	if (p.lfd >= 0)
+		close(p.lfd);
 }
 
 static void hold_syn_sent(int fam, const char *addr, long n)

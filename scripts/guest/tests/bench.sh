@@ -330,8 +330,9 @@ bench_probe() {
 # 7. Durations (records, histograms, oldest ages): ns per state change in the probes with
 #    durations=0 and 1, beside the BPF program of libbpf-tools' tcpstates on the same
 #    tracepoint (the peer that times states per socket), all called by the probe bench;
-#    connections/s the same four ways; bytes per held socket; the read cost of the durations
-#    and metrics files at 100 and 10,000 held sockets, beside a constant file's (the control).
+#    connections/s the same four ways; bytes per held socket; the read cost of the
+#    durations and metrics files at 100, 10,000 and 100,000 held sockets, beside a constant
+#    file's (the control).
 bpf=perf_trace_inet_sock_set_state	# how tcpstates' BPF program hangs on the tracepoint
 with_tcpstates() {	# with_tcpstates CMD...: CMD while tcpstates traces every change
 	local pid
@@ -391,7 +392,7 @@ bench_durations() {
 	out ""
 	out "held sockets  bytes/socket (memory_bytes)  us per read: durations  metrics  control (/proc/version)"
 	load_seqstate
-	for size in 100 10000; do
+	for size in 100 10000 100000; do
 		line=$(unshare -n sh -ec '. /seqstate/lib.sh
 			ip link set lo up
 			sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
