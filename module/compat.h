@@ -42,6 +42,16 @@
 #endif
 
 /*
+ * system_wq became system_percpu_wq (6.12.y has both; 7.x warns when system_wq is used,
+ * "enqueued on deprecated workqueue").
+ */
+#ifdef SEQSTATE_HAVE_SYSTEM_PERCPU_WQ
+#define seqstate_wq system_percpu_wq
+#else
+#define seqstate_wq system_wq
+#endif
+
+/*
  * Exports only the KUnit suites need: in the EXPORTED_FOR_KUNIT_TESTING namespace, and only
  * on kernels built with KUnit. <kunit/visibility.h> came with 6.2 and 6.1.y has it; older
  * trees get the same definition here.

@@ -145,7 +145,7 @@ void seqstate_isn_set_rekey_guard(unsigned int s)
 	mutex_lock(&seqstate_isn_lock);
 	seqstate_rekey_guard_update(s);
 	if (seqstate_isn_pending)	/* a shorter guard may let it switch in now */
-		mod_delayed_work(system_wq, &seqstate_isn_activation, 0);
+		mod_delayed_work(seqstate_wq, &seqstate_isn_activation, 0);
 	mutex_unlock(&seqstate_isn_lock);
 }
 

@@ -32,6 +32,7 @@
 #include <linux/workqueue.h>
 #include <net/inet_connection_sock.h>
 #include <net/sock.h>
+#include "compat.h"
 #include "counters.h"
 #include "listener_ring.h"
 #include "listeners.h"
@@ -154,7 +155,7 @@ static void seqstate_listeners_tick(struct work_struct *work)
 		}
 	}
 	if (!list_empty(&seqstate_pending))
-		queue_delayed_work(system_wq, to_delayed_work(work), HZ);
+		queue_delayed_work(seqstate_wq, to_delayed_work(work), HZ);
 	mutex_unlock(&seqstate_listeners_lock);
 	seqstate_listeners_free(&dead);
 }
@@ -254,14 +255,14 @@ static void seqstate_listeners_work(struct work_struct *work)
 			seqstate_listener_check_later(l);
 	}
 	if (!list_empty(&seqstate_pending) && !delayed_work_pending(&seqstate_ticker))
-		queue_delayed_work(system_wq, &seqstate_ticker, HZ);
+		queue_delayed_work(seqstate_wq, &seqstate_ticker, HZ);
 	mutex_unlock(&seqstate_listeners_lock);
 	/*
 	 * A producer is between claim and publish (preempted there, on kernels whose probes
 	 * are preemptible): come back for its change in a jiffy.
 	 */
 	if (seqstate_ring_tail_taken())
-		queue_delayed_work(system_wq, to_delayed_work(work), 1);
+		queue_delayed_work(seqstate_wq, to_delayed_work(work), 1);
 }
 
 static DECLARE_DELAYED_WORK(seqstate_worker, seqstate_listeners_work);
@@ -273,11 +274,11 @@ void seqstate_listener_changed(struct sock *sk, bool listen)
 		/* Full: the worker walks the listening hash instead. */
 		seqstate_miss(SEQSTATE_MISS_LISTENER_QUEUE);
 		WRITE_ONCE(seqstate_resync, true);
-		queue_delayed_work(system_wq, &seqstate_worker, 0);
+		queue_delayed_work(seqstate_wq, &seqstate_worker, 0);
 		return;
 	}
 	/* In a jiffy: a storm of changes wakes the worker once per jiffy, not per change. */
-	queue_delayed_work(system_wq, &seqstate_worker, 1);
+	queue_delayed_work(seqstate_wq, &seqstate_worker, 1);
 }
 
 /* Request socks queued on the listeners of @net, or of every namespace when @net is NULL. */
@@ -319,7 +320,7 @@ int seqstate_listeners_init(void)
 void seqstate_listeners_baseline(void)
 {
 	WRITE_ONCE(seqstate_resync, true);
-	mod_delayed_work(system_wq, &seqstate_worker, 0);
+	mod_delayed_work(seqstate_wq, &seqstate_worker, 0);
 	flush_delayed_work(&seqstate_worker);
 }
 
