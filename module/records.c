@@ -200,7 +200,7 @@ static void seqstate_rec_free(struct seqstate_rec *rec)
 	local_irq_restore(flags);
 	if (rec && llist_add((struct llist_node *)rec, &seqstate_rec_spill) &&
 	    !READ_ONCE(seqstate_reserve_stopping))
-		queue_work(system_wq, &seqstate_spill_work);
+		queue_work(seqstate_wq, &seqstate_spill_work);
 }
 
 /*
