@@ -79,6 +79,7 @@ bench_read() {
 	for size in 100 10000 50000; do
 		line=$(unshare -n sh -ec '. /seqstate/lib.sh
 			ip link set lo up
+			rm -f /tmp/rb
 			seqload hold --established '$((size / 2))' --ready-file /tmp/rb >/dev/null &
 			wait_ready /tmp/rb $!
 			g=$(seqload readfile -n 2000 /proc/net/seqstate/states)
@@ -397,6 +398,7 @@ bench_durations() {
 			ip link set lo up
 			sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
 			m0=$(cat /sys/kernel/seqstate/memory_bytes)
+			rm -f /tmp/rd
 			seqload hold --established '$((size / 2))' --ready-file /tmp/rd >/dev/null &
 			wait_ready /tmp/rd $!
 			m1=$(cat /sys/kernel/seqstate/memory_bytes)
