@@ -46,6 +46,7 @@ step() {	# step NAME LOG CMD...
 # shellcheck disable=SC2086
 need_pkgs git make gcc perl python3 $PKGS_VM $PKGS_SUITE $PKGS_KUNIT
 seqload=$(build_seqload) || exit 1
+promtool_path >/dev/null
 # Each test names its class in its header (see tests_of); SEQSTATE_CLASS=stress narrows the
 # full rows to the stress tests.
 full_tests=${TESTS:-$(tests_of "${SEQSTATE_CLASS:-full}")}

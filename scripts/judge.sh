@@ -90,6 +90,19 @@ if grep -q '^isn-wire ' "$results"; then
 	fi
 fi
 
+# Host-side oracle: every metrics file a test sent (metrics_to_host), against promtool's
+# parser and linter.
+for m in $(sed -n 's/^metrics-begin //p' "$results" | sort -u); do
+	sed -n "/^metrics-begin $m\$/,/^metrics-end $m\$/s/^metrics| //p" "$results" \
+		>"$work/metrics-$m.prom"
+	if "$(promtool_path)" check metrics <"$work/metrics-$m.prom" >"$work/metrics-$m.txt" 2>&1
+	then
+		report ok "promtool/$m"
+	else
+		report "not ok" "promtool/$m" "$(head -n 1 "$work/metrics-$m.txt" | cut -c1-120)"
+	fi
+done
+
 if ! grep -qx "$token" "$results"; then
 	report "not ok" "run" "no success token (exit $rc after ${secs}s; timeout ${timeout}s)"
 fi

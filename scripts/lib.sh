@@ -81,6 +81,24 @@ PKGS_SUITE="debootstrap util-linux xz-utils zstd git"
 PKGS_KBUILD="build-essential flex bison libelf-dev libssl-dev bc dwarves xz-utils sparse"
 PKGS_KUNIT="$PKGS_KBUILD linux-source-6.1"
 
+# promtool_path: Debian's promtool (package prometheus), unpacked into the cache rather than
+# installed: installing the package would start a Prometheus server on the host. Called once
+# before lanes run (check.sh), so they never download it at once.
+promtool_path() {
+	local dir=$SEQSTATE_CACHE/promtool
+	if [ ! -x "$dir/usr/bin/promtool" ]; then
+		mkdir -p "$dir"
+		# A machine whose package lists were never fetched (or were cleaned) needs them.
+		(cd "$dir" && { apt-get download -qq -o APT::Sandbox::User=root prometheus ||
+			{ apt-get update -qq &&
+			  apt-get download -qq -o APT::Sandbox::User=root prometheus; }; }) ||
+			die "apt-get download prometheus failed"
+		dpkg-deb -x "$dir"/prometheus_*.deb "$dir" || die "cannot unpack prometheus"
+		rm -f "$dir"/prometheus_*.deb
+	fi
+	echo "$dir/usr/bin/promtool"
+}
+
 # tests_of CLASS: the guest tests (scripts/guest/tests/) whose header line "# class: ..." names
 # CLASS. The classes: full (the integration suite), stress (full tests that make stress runs
 # at full size), smoke (kernels that run no full suite), kunit (the KUnit suites: the KUnit

@@ -65,6 +65,16 @@ tcp_ext() {
 		{ for (i = 2; i <= NF; i++) if (k[i] == name) print $i }' /proc/net/netstat
 }
 
+# metrics_to_host NAME [FILE]: FILE (this namespace's metrics by default) to the host, whose
+# judge checks it with promtool (scripts/judge.sh): a result "promtool/NAME".
+metrics_to_host() {
+	{
+		echo "metrics-begin $1"
+		sed 's/^/metrics| /' "${2:-/proc/net/seqstate/metrics}"
+		echo "metrics-end $1"
+	} >&3
+}
+
 # own_netns: the calling test runs in a network namespace of its own, with lo up. Called first
 # thing: the test's script starts again there, and the namespace dies with it.
 own_netns() {

@@ -96,6 +96,7 @@ assert_eq "syn_sent: durations recorded, and within [$((seen - t1)), $((t2 - t0)
 kill %1
 wait
 check_gauges "after syn_sent"
+metrics_to_host durations
 
 # Host-wide: at least what this namespace holds.
 seqload hold --close-wait 1 --ready-file /tmp/h >/dev/null &
@@ -129,6 +130,7 @@ in_netns '
 	seqload hold --close-wait 2 --ready-file /tmp/z >/dev/null &
 	wait_ready /tmp/z $!
 	assert_eq "durations=0: oldest age column" - "$(oldest close_wait)"
+	metrics_to_host durations0
 	check_gauges "durations=0"
 	kill %1
 	wait'

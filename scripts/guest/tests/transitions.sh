@@ -80,4 +80,5 @@ assert_eq "metrics: time_wait" "seqstate_tcp_sockets{state=\"time_wait\"} 20" \
 assert_eq "metrics: fin_wait2 -> time_wait" \
 	'seqstate_tcp_transitions_total{from="fin_wait2",to="time_wait"} 20' \
 	"$(grep 'from="fin_wait2",to="time_wait"' /proc/net/seqstate/metrics)"
+metrics_to_host transitions
 unload_seqstate
