@@ -199,6 +199,21 @@ oldest() {
 	awk -v s="$1" '$1 == s { print $6 }' /proc/net/seqstate/states
 }
 
+# oldest_within STATE T0 T1 WHAT: STATE's oldest age, read now, is that of a socket made
+# after T0 and there by T1 (uptime_ms), give or take the 10 ms of /proc/uptime.
+oldest_within() {
+	local a b age
+	a=$(uptime_ms)
+	age=$(oldest "$1")
+	b=$(uptime_ms)
+	if ! [ "$age" -ge $((a - $3 - 10)) ] || ! [ "$age" -le $((b - $2 + 10)) ]; then
+		cat /proc/net/seqstate/states /proc/net/seqstate/durations
+		grep missed /proc/net/seqstate/verify
+		fail "$4: oldest age $age ms, not within [$((a - $3)), $((b - $2))]"
+	fi
+	echo "pass: $4: oldest age $age ms within [$((a - $3)), $((b - $2))]"
+}
+
 # counters: the states file without the oldest ages, which move all the time.
 counters() {
 	awk '{ print $1, $2, $3, $4, $5 }' /proc/net/seqstate/states
