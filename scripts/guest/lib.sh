@@ -45,6 +45,13 @@ sockets_are() {
 	[ "$(ss -tanH "$@" | wc -l)" = "$n" ]
 }
 
+# quiet: no socket of this namespace is between states; each is listening, in TIME-WAIT
+# or gone. Closes go on in softirq, which a slow kernel defers to ksoftirqd: a holder
+# that has exited may still have sockets moving on, and their durations land late.
+quiet() {
+	sockets_are 0 exclude listening exclude time-wait
+}
+
 # bpf_attached PID: a libbpf-tools tool (PID) has its program on the tracepoint: it holds
 # the tracepoint's perf event and its output buffer's, one per CPU, which it opens after
 # attaching. (Its output says nothing until its stdio buffer fills.)
