@@ -86,6 +86,7 @@ static const char *const seqstate_miss_names[SEQSTATE_NR_MISS] = {
 	[SEQSTATE_MISS_LISTENER_QUEUE]	= "listener_queue_full",
 	[SEQSTATE_MISS_LISTENER]	= "listener",
 	[SEQSTATE_MISS_RECORD]		= "record",
+	[SEQSTATE_MISS_CGROUP]		= "cgroup",
 };
 
 /* Any context. */

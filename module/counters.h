@@ -42,6 +42,7 @@ enum seqstate_miss {
 	SEQSTATE_MISS_LISTENER_QUEUE,	/* a listener change found the queue full (recovered) */
 	SEQSTATE_MISS_LISTENER,		/* a listener could not be tracked (no memory) */
 	SEQSTATE_MISS_RECORD,		/* no record for a socket: untimed when it leaves */
+	SEQSTATE_MISS_CGROUP,		/* no entry for a socket's cgroup: counted in (other) */
 	SEQSTATE_NR_MISS
 };
 

@@ -302,6 +302,21 @@ s64 seqstate_listeners_halfopen(const struct net *net)
 	return n;
 }
 
+void seqstate_listeners_for_each(const struct net *net,
+				 void (*fn)(const struct sock *sk, s64 halfopen, void *arg),
+				 void *arg)
+{
+	struct seqstate_listener_group *g;
+	struct seqstate_listener *l;
+
+	rcu_read_lock();
+	g = rhashtable_lookup(&seqstate_groups, &net, seqstate_group_params);
+	if (g)
+		list_for_each_entry_rcu(l, &g->listeners, group_node)
+			fn(l->sk, inet_csk_reqsk_queue_len(l->sk), arg);
+	rcu_read_unlock();
+}
+
 int seqstate_listeners_init(void)
 {
 	int err;

@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include "cgroups.h"
 #include "isn_gen.h"
 #include "isn_hook.h"
 #include "listeners.h"
@@ -20,8 +21,9 @@
 /*
  * Each step comes before what uses it, and exit undoes them in exactly the reverse order:
  *  - the listeners first: the probe feeds them, /proc and sysfs read them until they go;
- *  - the host key before the namespaces: theirs need the RNG ready too; the record table
- *    and the host's histograms before the namespaces, which have their own;
+ *  - the host key before the namespaces: theirs need the RNG ready too; the cgroup table
+ *    before the records that name its entries; the record table and the host's histograms
+ *    before the namespaces, which have their own;
  *  - the namespace table before anything that looks a namespace up: the ISN hook (which
  *    isn_active=1 rekey_guard_s=0 switches in at once), the files, the probes. At unload
  *    TCP gets the kernel's ISNs back before any namespace's key goes;
@@ -39,9 +41,12 @@ static int __init seqstate_init(void)
 	err = seqstate_isn_keys_init();
 	if (err)
 		goto err_listeners;
-	err = seqstate_records_init();
+	err = seqstate_cgroups_init();
 	if (err)
 		goto err_isn_keys;
+	err = seqstate_records_init();
+	if (err)
+		goto err_cgroups;
 	err = seqstate_netns_init();
 	if (err)
 		goto err_records;
@@ -78,6 +83,8 @@ err_netns:
 	seqstate_netns_exit();
 err_records:
 	seqstate_records_exit();
+err_cgroups:
+	seqstate_cgroups_exit();
 err_isn_keys:
 	seqstate_isn_keys_exit();
 err_listeners:
@@ -94,6 +101,7 @@ static void __exit seqstate_exit(void)
 	seqstate_isn_hook_exit();
 	seqstate_netns_exit();
 	seqstate_records_exit();
+	seqstate_cgroups_exit();
 	seqstate_isn_keys_exit();
 	seqstate_listeners_exit();
 	pr_info("unloaded\n");

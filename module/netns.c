@@ -23,6 +23,7 @@
 #include <linux/spinlock.h>
 #include <net/net_namespace.h>
 #include <seqstate/seqstate.h>
+#include "cgroups.h"
 #include "counters.h"
 #include "isn_key.h"
 #include "listeners.h"
@@ -140,20 +141,27 @@ void seqstate_netns_count(struct net *net, const void *sk, int oldstate, int new
 	sn = seqstate_netns_find(net);
 	if (sn)
 		seqstate_counters_count(sn->counters, oldstate, newstate);
-	/* In the same read section: a namespace's exit finds every record it holds. */
-	if (sk && seqstate_timing_on() && seqstate_state_name(oldstate) &&
+	/*
+	 * In the same read section: a namespace's exit finds every record it holds, and no
+	 * cgroup entry is made for it after its exit.
+	 */
+	if (sk && seqstate_records_on() && seqstate_state_name(oldstate) &&
 	    seqstate_state_name(newstate))
-		seqstate_records_change(sk, seqstate_netns_timing(sn), oldstate, newstate);
+		seqstate_records_change(sk, sn ? net : NULL, seqstate_netns_timing(sn), oldstate,
+					newstate);
 	rcu_read_unlock();
 }
 
 void seqstate_netns_timewait_born(struct net *net, const void *sk, const void *tw,
 				  int oldstate, int newstate)
 {
+	struct seqstate_netns *sn;
+
 	if (!seqstate_state_name(oldstate) || !seqstate_state_name(newstate))
 		return;
 	rcu_read_lock();
-	seqstate_records_move(sk, tw, seqstate_netns_timing(seqstate_netns_find(net)), oldstate,
+	sn = seqstate_netns_find(net);
+	seqstate_records_move(sk, tw, sn ? net : NULL, seqstate_netns_timing(sn), oldstate,
 			      newstate);
 	rcu_read_unlock();
 }
@@ -221,7 +229,7 @@ EXPORT_SYMBOL_GPL(seqstate_read);
 static void seqstate_netns_found(const struct seqstate_walk *w, const struct sock *sk,
 				 int state)
 {
-	seqstate_records_found(sk, w->timing, state);
+	seqstate_records_found(sk, w->counted, w->timing, state);
 }
 
 /* The sockets that were there before us: count them once, from the tables. */
@@ -238,9 +246,10 @@ static void seqstate_count_existing(struct net *net)
 	sn = seqstate_netns_find(net);
 	rcu_read_unlock();
 	/* @net is on the list of namespaces: its entry stays while we hold net_rwsem. */
-	if (seqstate_timing_on()) {
+	if (seqstate_records_on()) {
 		w->found = seqstate_netns_found;
 		w->timing = seqstate_netns_timing(sn);
+		w->counted = sn ? net : NULL;
 	}
 	seqstate_walk_net(net, w);
 	rcu_read_lock();
@@ -306,6 +315,9 @@ static int __net_init seqstate_netns_init_net(struct net *net)
 		if (!rcu_access_pointer(sn->isn_key))
 			goto err_free;
 	}
+	/* Before the namespace is found: its records need its (other) entry. */
+	if (seqstate_cgroups_netns_init(net))
+		goto err_free;
 
 	spin_lock_bh(&seqstate_nets_lock);
 	err = rhashtable_insert_fast(&seqstate_nets, &sn->node, seqstate_netns_params);
@@ -315,6 +327,7 @@ static int __net_init seqstate_netns_init_net(struct net *net)
 	return 0;
 
 err_free:
+	seqstate_cgroups_netns_exit(net);
 	seqstate_netns_free(sn);
 	return -ENOMEM;
 }
@@ -352,6 +365,8 @@ static void __net_exit seqstate_netns_exit_net(struct net *net)
 	spin_unlock_bh(&seqstate_nets_lock);
 	if (found)
 		seqstate_netns_free(found);
+	/* A grace period after pre_exit: no probe that found @net counted still runs. */
+	seqstate_cgroups_netns_exit(net);
 }
 
 static struct pernet_operations seqstate_netns_ops = {

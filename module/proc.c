@@ -16,6 +16,8 @@
 #include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 #include <seqstate/seqstate.h>
+#include "cgroups.h"
+#include "cgroups_proc.h"
 #include "counters.h"
 #include "durations.h"
 #include "durations_proc.h"
@@ -161,6 +163,7 @@ static int seqstate_metrics_show(struct seq_file *seq, void *v)
 	if (d)
 		seqstate_durations_metrics(seq, d);
 	kfree(d);
+	seqstate_cgroups_metrics(seq, net);
 	kfree(snap);
 	return 0;
 }
@@ -230,6 +233,8 @@ static int __net_init seqstate_proc_init_net(struct net *net)
 	    (seqstate_timing_on() &&
 	     !proc_create_net_single("durations", 0444, dir, seqstate_durations_proc_show,
 				     NULL)) ||
+	    (seqstate_cgroups_on() &&
+	     !proc_create_net_single("cgroups", 0444, dir, seqstate_cgroups_proc_show, NULL)) ||
 	    seqstate_isn_proc_create(dir)) {
 		remove_proc_subtree("seqstate", net->proc_net);
 		return -ENOMEM;

@@ -17,6 +17,10 @@
  * A record is allocated when a socket enters its first state and freed when it leaves its
  * last (CLOSE, or a timewait socket's death). Where none could be had, the socket is
  * counted as missed now and as untimed when it leaves its state: never a wrong duration.
+ *
+ * A record also names the entry of the socket's cgroup (cgroups.c), read when the socket
+ * enters its first state: records are kept whenever durations or cgroups are on, and with
+ * durations=0 they are on no age list.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -37,6 +41,7 @@
 #include <net/inet_hashtables.h>
 #include <net/net_namespace.h>
 #include <net/tcp_states.h>
+#include "cgroups.h"
 #include "compat.h"
 #include "counters.h"
 #include "parse.h"
@@ -66,20 +71,27 @@ module_param_cb(durations, &durations_ops, &durations, 0444);
 MODULE_PARM_DESC(durations, "Time sockets in each state (histograms, oldest ages): 1 (default) or 0");
 
 static DEFINE_STATIC_KEY_FALSE(seqstate_timing_key);
+static DEFINE_STATIC_KEY_FALSE(seqstate_records_key);
 
 bool seqstate_timing_on(void)
 {
 	return static_branch_likely(&seqstate_timing_key);
 }
 
+bool seqstate_records_on(void)
+{
+	return static_branch_likely(&seqstate_records_key);
+}
+
 struct seqstate_rec {
 	struct hlist_node hash;		/* in its bucket, by sk */
 	const void *sk;			/* a full socket or a timewait socket */
+	struct seqstate_cg *cg;		/* counted in it, in state; NULL: in none */
 	struct list_head host;		/* on its CPU's host age list for its state */
 	struct list_head net;		/* on its namespace's, or empty */
 	u64 since;			/* ktime_get_ns() when it entered its state */
 	u16 cpu;			/* whose age lists it is on */
-	u8 state;
+	u8 state;			/* 0 until it enters its first */
 	u8 unknown_since;		/* there before us, or lost track: since is a bound */
 };
 
@@ -293,16 +305,20 @@ static void seqstate_rec_unlink(struct seqstate_rec *rec)
 {
 	raw_spinlock_t *lock = per_cpu_ptr(&seqstate_age_lock, rec->cpu);
 
+	if (!seqstate_timing_on())
+		return;
 	raw_spin_lock(lock);
 	list_del_init(&rec->host);
 	list_del_init(&rec->net);
 	raw_spin_unlock(lock);
 }
 
-/* A new record for @sk, on no list yet. */
-static void seqstate_rec_init(struct seqstate_rec *rec, const void *sk)
+/* A new record for @sk, in @cg (a reference it now holds), on no list yet. */
+static void seqstate_rec_init(struct seqstate_rec *rec, const void *sk, struct seqstate_cg *cg)
 {
 	rec->sk = sk;
+	rec->cg = cg;
+	rec->state = 0;
 	rec->cpu = raw_smp_processor_id();	/* a hint: seqstate_rec_enter() settles it */
 	INIT_LIST_HEAD(&rec->host);
 	INIT_LIST_HEAD(&rec->net);
@@ -318,16 +334,20 @@ static void seqstate_rec_enter(struct seqstate_rec *rec, struct seqstate_timing 
 {
 	int cpu = smp_processor_id();
 	raw_spinlock_t *lock = per_cpu_ptr(&seqstate_age_lock, cpu);
-	struct list_head *host = seqstate_ages_list(&seqstate_host, cpu, state);
+	struct list_head *host;
 
+	seqstate_cg_count(rec->cg, rec->state, state);
+	rec->state = state;
+	rec->unknown_since = since_load;
+	if (!seqstate_timing_on())
+		return;
+	host = seqstate_ages_list(&seqstate_host, cpu, state);
 	if (rec->cpu != cpu)
 		seqstate_rec_unlink(rec);
 	raw_spin_lock(lock);
 	list_del_init(&rec->host);
 	list_del_init(&rec->net);
 	rec->cpu = cpu;
-	rec->state = state;
-	rec->unknown_since = since_load;
 	rec->since = since;
 	if (since_load) {
 		list_add(&rec->host, host);
@@ -350,7 +370,8 @@ static void seqstate_rec_leave(struct seqstate_rec *rec, struct seqstate_timing 
 {
 	u64 ns;
 
-	if (oldstate == TCP_CLOSE || (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV))
+	if (!seqstate_timing_on() || oldstate == TCP_CLOSE ||
+	    (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV))
 		return;
 	if (rec && rec->state == oldstate && !rec->unknown_since) {
 		ns = now - rec->since;
@@ -364,27 +385,49 @@ static void seqstate_rec_leave(struct seqstate_rec *rec, struct seqstate_timing 
 	}
 }
 
-void seqstate_records_change(const void *sk, struct seqstate_timing *t, int oldstate,
-			     int newstate)
+/* @rec leaves its last state: off the lists and the table, out of its cgroup's counts. */
+static void seqstate_rec_done(struct seqstate_rec *rec)
+{
+	seqstate_rec_unlink(rec);
+	hlist_del(&rec->hash);
+	seqstate_cg_count(rec->cg, rec->state, 0);
+	seqstate_cg_put(rec->cg);
+	rec->cg = NULL;
+}
+
+/* The cgroup entry for a new record of @sk (a full socket, or a timewait one: (other)). */
+static struct seqstate_cg *seqstate_rec_cgroup(const struct net *net, const void *sk)
+{
+	return seqstate_cgroups_on() ? seqstate_cg_get(net, sk) : NULL;
+}
+
+void seqstate_records_change(const void *sk, const struct net *net, struct seqstate_timing *t,
+			     int oldstate, int newstate)
 {
 	u32 bucket = seqstate_rec_bucket(sk);
 	raw_spinlock_t *lock = seqstate_rec_lock(bucket);
 	struct seqstate_rec *rec, *spare = NULL, *gone = NULL;
+	struct seqstate_cg *cg = NULL;
 	unsigned long flags;
 	u64 now;
 
 	/* A socket entering its first state needs a record: get it before the lock. */
 	if (newstate != TCP_CLOSE &&
-	    (oldstate == TCP_CLOSE || (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV)))
+	    (oldstate == TCP_CLOSE || (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV))) {
 		spare = seqstate_rec_alloc();
+		cg = seqstate_rec_cgroup(net, sk);
+	}
 again:
 	raw_spin_lock_irqsave(lock, flags);
 	rec = seqstate_rec_find(bucket, sk);
 	if (!rec && !spare && newstate != TCP_CLOSE) {
 		raw_spin_unlock_irqrestore(lock, flags);
 		spare = seqstate_rec_alloc();
-		if (spare)
+		if (spare) {
+			if (!cg)
+				cg = seqstate_rec_cgroup(net, sk);
 			goto again;
+		}
 		seqstate_miss(SEQSTATE_MISS_RECORD);
 		raw_spin_lock_irqsave(lock, flags);
 		rec = seqstate_rec_find(bucket, sk);
@@ -392,22 +435,22 @@ again:
 	now = ktime_get_ns();
 	seqstate_rec_leave(rec, t, oldstate, newstate, now);
 	if (newstate == TCP_CLOSE) {
-		if (rec) {
-			seqstate_rec_unlink(rec);
-			hlist_del(&rec->hash);
-		}
+		if (rec)
+			seqstate_rec_done(rec);
 		gone = rec;
 	} else {
 		if (!rec && spare) {
 			rec = spare;
 			spare = NULL;
-			seqstate_rec_init(rec, sk);
+			seqstate_rec_init(rec, sk, cg);
+			cg = NULL;
 			hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
 		}
 		if (rec)
 			seqstate_rec_enter(rec, t, newstate, now, false);
 	}
 	raw_spin_unlock_irqrestore(lock, flags);
+	seqstate_cg_put(cg);
 	if (gone)
 		seqstate_rec_free(gone);
 	if (spare)
@@ -416,10 +459,10 @@ again:
 
 /*
  * A socket that stays in its state (FIN-WAIT-2 going on as a timewait socket) keeps its
- * entry time; without a record, its time there is unknown.
+ * entry time; without a record, its time there is unknown. Its record keeps its cgroup.
  */
-void seqstate_records_move(const void *sk, const void *tw, struct seqstate_timing *t,
-			   int oldstate, int newstate)
+void seqstate_records_move(const void *sk, const void *tw, const struct net *net,
+			   struct seqstate_timing *t, int oldstate, int newstate)
 {
 	u32 bucket = seqstate_rec_bucket(sk);
 	raw_spinlock_t *lock = seqstate_rec_lock(bucket);
@@ -441,7 +484,8 @@ void seqstate_records_move(const void *sk, const void *tw, struct seqstate_timin
 			seqstate_miss(SEQSTATE_MISS_RECORD);
 			return;
 		}
-		seqstate_rec_init(rec, tw);
+		/* @sk is still whole: its cgroup is there to read. */
+		seqstate_rec_init(rec, tw, seqstate_rec_cgroup(net, sk));
 	}
 	/* Nobody can find @tw before it is hashed, after this. */
 	rec->sk = tw;
@@ -450,10 +494,8 @@ void seqstate_records_move(const void *sk, const void *tw, struct seqstate_timin
 	raw_spin_lock_irqsave(lock, flags);
 	/* A record left by a timewait socket at this address whose death we missed. */
 	stale = seqstate_rec_find(bucket, tw);
-	if (stale) {
-		seqstate_rec_unlink(stale);
-		hlist_del(&stale->hash);
-	}
+	if (stale)
+		seqstate_rec_done(stale);
 	hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
 	if (!stays) {
 		seqstate_rec_enter(rec, t, newstate, ktime_get_ns(), false);
@@ -468,25 +510,32 @@ void seqstate_records_move(const void *sk, const void *tw, struct seqstate_timin
  * At the old end of the lists, since the load: every record the probes made has a later
  * time. Allocated before the lock: the caller may sleep on PREEMPT_RT, never under it.
  */
-void seqstate_records_found(const void *sk, struct seqstate_timing *t, int state)
+void seqstate_records_found(const void *sk, const struct net *net, struct seqstate_timing *t,
+			    int state)
 {
 	u32 bucket = seqstate_rec_bucket(sk);
 	raw_spinlock_t *lock = seqstate_rec_lock(bucket);
 	struct seqstate_rec *rec = seqstate_rec_new(GFP_ATOMIC);
+	struct seqstate_cg *cg;
 	unsigned long flags;
 
 	if (!rec) {
 		seqstate_miss(SEQSTATE_MISS_RECORD);
 		return;
 	}
+	rcu_read_lock();
+	cg = seqstate_rec_cgroup(net, sk);
+	rcu_read_unlock();
 	raw_spin_lock_irqsave(lock, flags);
 	if (!seqstate_rec_find(bucket, sk)) {
-		seqstate_rec_init(rec, sk);
+		seqstate_rec_init(rec, sk, cg);
+		cg = NULL;
 		hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
 		seqstate_rec_enter(rec, t, state, seqstate_load_ns, true);
 		rec = NULL;
 	}
 	raw_spin_unlock_irqrestore(lock, flags);
+	seqstate_cg_put(cg);
 	if (rec)
 		seqstate_rec_delete(rec);
 }
@@ -581,7 +630,7 @@ int seqstate_records_init(void)
 	size_t bytes;
 	int i, cpu;
 
-	if (!durations)
+	if (!durations && !seqstate_cgroups_on())
 		return 0;
 	seqstate_rec_cache = KMEM_CACHE(seqstate_rec, 0);
 	if (!seqstate_rec_cache)
@@ -597,11 +646,13 @@ int seqstate_records_init(void)
 	for_each_possible_cpu(cpu)
 		raw_spin_lock_init(per_cpu_ptr(&seqstate_age_lock, cpu));
 	seqstate_host.host = true;
-	if (seqstate_timing_alloc(&seqstate_host))
+	if (durations && seqstate_timing_alloc(&seqstate_host))
 		goto err_table;
 	seqstate_reserve_init();
 	seqstate_load_ns = ktime_get_ns();
-	static_branch_enable(&seqstate_timing_key);
+	if (durations)
+		static_branch_enable(&seqstate_timing_key);
+	static_branch_enable(&seqstate_records_key);
 	return 0;
 
 err_table:
@@ -622,6 +673,7 @@ void seqstate_records_exit(void)
 
 	if (!seqstate_rec_cache)
 		return;
+	static_branch_disable(&seqstate_records_key);
 	static_branch_disable(&seqstate_timing_key);
 	seqstate_reserve_exit();
 	for (i = 0; i < (1U << seqstate_rec_bits); i++) {

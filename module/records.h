@@ -6,6 +6,7 @@
 #include <linux/types.h>
 #include "durations.h"
 
+struct net;
 struct sock;
 
 /* Per CPU: the records on this CPU in each state, oldest first. */
@@ -20,8 +21,10 @@ struct seqstate_timing {
 	bool host;
 };
 
-/* The module parameter "durations", set at load: records and histograms kept at all. */
+/* The module parameter "durations", set at load: histograms and age lists kept at all. */
 bool seqstate_timing_on(void);
+/* Records kept at all: for durations, or for the gauges by cgroup. */
+bool seqstate_records_on(void);
 
 int seqstate_records_init(void);
 void seqstate_records_exit(void);
@@ -30,16 +33,18 @@ void seqstate_timing_free(struct seqstate_timing *t);
 size_t seqstate_record_bytes(void);
 
 /*
- * From the probes: @sk (a full or a timewait socket) of a namespace timed by @t (NULL:
- * host only) changed from @oldstate to @newstate.
+ * From the probes, under rcu_read_lock(): @sk (a full or a timewait socket) of @net (NULL:
+ * a namespace not counted), timed by @t (NULL: host only), changed from @oldstate to
+ * @newstate.
  */
-void seqstate_records_change(const void *sk, struct seqstate_timing *t, int oldstate,
-			     int newstate);
+void seqstate_records_change(const void *sk, const struct net *net, struct seqstate_timing *t,
+			     int oldstate, int newstate);
 /* The full socket @sk hands its record to the timewait socket @tw, in @newstate. */
-void seqstate_records_move(const void *sk, const void *tw, struct seqstate_timing *t,
-			   int oldstate, int newstate);
+void seqstate_records_move(const void *sk, const void *tw, const struct net *net,
+			   struct seqstate_timing *t, int oldstate, int newstate);
 /* At load: @sk was in @state before us; it is aged from the load. Process context. */
-void seqstate_records_found(const void *sk, struct seqstate_timing *t, int state);
+void seqstate_records_found(const void *sk, const struct net *net, struct seqstate_timing *t,
+			    int state);
 /* A namespace goes: its records leave its age lists (they stay the host's). */
 void seqstate_records_forget(struct seqstate_timing *t);
 

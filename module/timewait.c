@@ -116,7 +116,7 @@ static void notrace seqstate_tw_hook(unsigned long ip, unsigned long parent_ip,
 		if (sk->sk_protocol != IPPROTO_TCP)
 			break;
 		seqstate_tw_born(seqstate_tw, tw, sk);
-		if (seqstate_timing_on())
+		if (seqstate_records_on())
 			seqstate_netns_timewait_born(sock_net(sk), sk, tw, READ_ONCE(sk->sk_state),
 						     READ_ONCE(tw->tw_substate));
 		break;

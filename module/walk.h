@@ -18,6 +18,7 @@ struct seqstate_walk {
 	s64 halfopen;
 	void (*found)(const struct seqstate_walk *w, const struct sock *sk, int state);
 	struct seqstate_timing *timing;
+	const struct net *counted;	/* the namespace, if it is counted */
 };
 
 void seqstate_walk_net(struct net *net, struct seqstate_walk *w);

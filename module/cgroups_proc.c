@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/net/seqstate/cgroups and the cgroup families of the metrics file: what cgroups.c
+ * counts, a row per cgroup of the namespace, "(other)" first. Paths are relative to the
+ * reader's cgroup namespace, as /proc/PID/cgroup shows them.
+ */
+#include <linux/cgroup.h>
+#include <linux/limits.h>
+#include <linux/nsproxy.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <net/net_namespace.h>
+#include "cgroups.h"
+#include "cgroups_proc.h"
+#include "counters.h"
+
+/* The path of @row's cgroup as the reader sees it, in @buf (PATH_MAX bytes). */
+static const char *seqstate_cg_path(const struct seqstate_cg_row *row, char *buf)
+{
+	if (!row->cgrp)
+		return "(other)";
+#ifdef CONFIG_SOCK_CGROUP_DATA
+	if (cgroup_path_ns(row->cgrp, buf, PATH_MAX, current->nsproxy->cgroup_ns) >= 0)
+		return buf;
+#endif
+	return "(unknown)";
+}
+
+/*
+ * A label value as the text format wants it: backslash, double quote and newline escaped.
+ * Cgroup names may hold any byte but '/': other control bytes and bytes outside ASCII
+ * become '?', so the value is always valid UTF-8; cgroup_id keeps such names apart.
+ */
+static void seqstate_seq_label(struct seq_file *seq, const char *s)
+{
+	unsigned char c;
+
+	for (; (c = *s); s++) {
+		if (c == '\\' || c == '"') {
+			seq_putc(seq, '\\');
+			seq_putc(seq, c);
+		} else if (c == '\n') {
+			seq_puts(seq, "\\n");
+		} else {
+			seq_putc(seq, c < 0x20 || c >= 0x7f ? '?' : c);
+		}
+	}
+}
+
+/* The states a cgroup's sockets can be in: all but CLOSE, in the states file's order. */
+static const u8 seqstate_cg_states[] = {
+	TCP_LISTEN, TCP_SYN_SENT, TCP_SYN_RECV, TCP_ESTABLISHED, TCP_FIN_WAIT1, TCP_FIN_WAIT2,
+	TCP_CLOSE_WAIT, TCP_CLOSING, TCP_LAST_ACK, TCP_TIME_WAIT,
+};
+
+int seqstate_cgroups_proc_show(struct seq_file *seq, void *v)
+{
+	struct seqstate_cg_row *rows;
+	char *buf;
+	int n, r, i;
+
+	n = seqstate_cgroups_read(seq_file_single_net(seq), &rows);
+	if (n < 0)
+		return n;
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf) {
+		seqstate_cgroups_release(rows, n);
+		return -ENOMEM;
+	}
+	seq_printf(seq, "%-10s", "cgroup_id");
+	for (i = 0; i < ARRAY_SIZE(seqstate_cg_states); i++)
+		seq_printf(seq, " %11s", seqstate_state_name(seqstate_cg_states[i]));
+	seq_printf(seq, " %11s %s\n", "halfopen", "path");
+	for (r = 0; r < n; r++) {
+		seq_printf(seq, "%-10llu", rows[r].id);
+		for (i = 0; i < ARRAY_SIZE(seqstate_cg_states); i++)
+			seq_printf(seq, " %11lld", rows[r].now[seqstate_cg_states[i]]);
+		seq_printf(seq, " %11lld ", rows[r].halfopen);
+		seq_escape(seq, seqstate_cg_path(&rows[r], buf), " \t\n\\");
+		seq_putc(seq, '\n');
+	}
+	kfree(buf);
+	seqstate_cgroups_release(rows, n);
+	return 0;
+}
+
+static void seqstate_cg_labels(struct seq_file *seq, const char *name,
+			       const struct seqstate_cg_row *row, char *buf)
+{
+	seq_printf(seq, "%s{cgroup=\"", name);
+	seqstate_seq_label(seq, seqstate_cg_path(row, buf));
+	seq_printf(seq, "\",cgroup_id=\"%llu\"", row->id);
+}
+
+void seqstate_cgroups_metrics(struct seq_file *seq, const struct net *net)
+{
+	struct seqstate_cg_row *rows;
+	const char *name;
+	char *buf;
+	int n, r, i, s;
+
+	n = seqstate_cgroups_read(net, &rows);
+	if (n < 0)
+		return;
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		goto out;
+	name = "seqstate_tcp_cgroup_sockets";
+	seq_printf(seq, "# HELP %s TCP sockets in each state now, by the cgroup they were made in.\n"
+		   "# TYPE %s gauge\n", name, name);
+	for (r = 0; r < n; r++)
+		for (i = 0; i < ARRAY_SIZE(seqstate_cg_states); i++) {
+			s = seqstate_cg_states[i];
+			seqstate_cg_labels(seq, name, &rows[r], buf);
+			seq_printf(seq, ",state=\"%s\"} %lld\n", seqstate_state_name(s),
+				   rows[r].now[s]);
+		}
+	name = "seqstate_tcp_cgroup_state_entered_total";
+	seq_printf(seq, "# HELP %s Sockets that entered each state, by the cgroup they were made in.\n"
+		   "# TYPE %s counter\n", name, name);
+	for (r = 0; r < n; r++)
+		for (i = 0; i < ARRAY_SIZE(seqstate_cg_states); i++) {
+			s = seqstate_cg_states[i];
+			seqstate_cg_labels(seq, name, &rows[r], buf);
+			seq_printf(seq, ",state=\"%s\"} %llu\n", seqstate_state_name(s),
+				   rows[r].entered[s]);
+		}
+	name = "seqstate_tcp_cgroup_halfopen_sockets";
+	seq_printf(seq, "# HELP %s Half-open connections on the listeners of each cgroup.\n"
+		   "# TYPE %s gauge\n", name, name);
+	for (r = 0; r < n; r++) {
+		seqstate_cg_labels(seq, name, &rows[r], buf);
+		seq_printf(seq, "} %lld\n", rows[r].halfopen);
+	}
+	seq_printf(seq, "# HELP seqstate_tcp_cgroup_overflow_total Sockets counted in (other) because the namespace had cgroups_max cgroups.\n"
+		   "# TYPE seqstate_tcp_cgroup_overflow_total counter\n"
+		   "seqstate_tcp_cgroup_overflow_total %llu\n", rows[0].overflow);
+	kfree(buf);
+out:
+	seqstate_cgroups_release(rows, n);
+}

@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: GPL-2.0
+# class: full
+# The gauges by cgroup. Full sockets: each cgroup's row equals ss with its cgroup filter, in
+# every state, for sockets made before and after the load, IPv4 and IPv6; an accepted
+# socket is its listener's. TIME-WAIT and half-open, where ss shows no cgroup: the family
+# and the port of the sockets each cgroup made. A removed cgroup's row follows its sockets
+# down, then goes, and the memory with it. The rows add up to the states file.
+. /seqstate/lib.sh
+
+own_netns
+cg=/sys/fs/cgroup
+[ -e $cg/cgroup.procs ] || fail "no cgroup2 at $cg"
+for c in a b c d; do
+	mkdir -p $cg/ss-$c
+done
+
+# in_cgroup NAME CMD...: CMD in cgroup NAME.
+in_cgroup() {
+	local c=$1
+	shift
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg/ss-$c" "$@"
+}
+
+# cg_now PATH STATE: the gauge of PATH's row ("(other)" too) in STATE; 0 without a row.
+cg_now() {
+	awk -v p="$1" -v s="$2" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$NF == p { n = $col[s] } END { print n + 0 }' /proc/net/seqstate/cgroups
+}
+
+# cg_entered PATH STATE: PATH's entered_total in STATE, from the metrics file.
+cg_entered() {
+	awk -v l="cgroup=\"$1\"" -v s="state=\"$2\"" '
+		/^seqstate_tcp_cgroup_state_entered_total/ && index($0, l) && index($0, s) { n = $2 }
+		END { print n + 0 }' /proc/net/seqstate/metrics
+}
+
+has_row() {
+	awk -v p="$1" 'NR > 1 && $NF == p { f = 1 } END { exit !f }' /proc/net/seqstate/cgroups
+}
+
+# check_cgroups WHAT: every row's full sockets against `ss cgroup PATH state S`, and the
+# rows' sum against the states file; judged on a round in which the cgroups file held still.
+check_cgroups() {
+	local i=0 a b want got
+	while :; do
+		a=$(cat /proc/net/seqstate/cgroups)
+		want=$(echo "$a" | awk 'NR > 1 && $NF != "(other)" { print $NF }' | while read -r p; do
+			for s in listen syn_sent established fin_wait1 fin_wait2 close_wait closing \
+				 last_ack; do
+				echo "$p $s $(ss -tanH cgroup "$p" state "$(ss_state $s)" | wc -l)"
+			done
+		done)
+		got=$(echo "$a" | awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+			$NF != "(other)" { split("listen syn_sent established fin_wait1 fin_wait2 " \
+				"close_wait closing last_ack", s, " ")
+				for (i = 1; i <= 8; i++) print $NF, s[i], $col[s[i]] }')
+		sums=$(printf '%s\n--\n%s\n' "$a" "$(cat /proc/net/seqstate/states)" | awk '
+			$1 == "--" { part = 2; next }
+			part != 2 && /^cgroup_id/ { for (i = 1; i <= NF; i++) col[i] = $i; next }
+			part != 2 { for (i = 2; i < NF - 1; i++) sum[col[i]] += $i; sum["syn_recv"] += $(NF - 1); next }
+			$1 in sum && $2 != sum[$1] { print $1, "states", $2, "cgroups", sum[$1] }')
+		b=$(cat /proc/net/seqstate/cgroups)
+		[ "$a" != "$b" ] || break
+		i=$((i + 1))
+		[ $i -lt 20 ] || fail "$1: the cgroups file never held still"
+	done
+	[ "$want" = "$got" ] || { echo "$a"; printf 'ss:\n%s\nseqstate:\n%s\n' "$want" "$got";
+		fail "$1: cgroup gauges differ from ss"; }
+	[ -z "$sums" ] || { echo "$a"; cat /proc/net/seqstate/states; fail "$1: rows do not add up: $sums"; }
+	echo "pass: $1: $(echo "$want" | wc -l) gauges equal ss's, rows add up to the states"
+}
+
+ss_state() {
+	case $1 in
+	listen) echo listening ;;
+	*) echo "$1" | sed 's/_/-/; s/\(fin-wait\)\([12]\)/\1-\2/' ;;
+	esac
+}
+
+# Before the load, in a: full sockets keep their cgroup, TIME-WAIT has none to read.
+in_cgroup a seqload hold --listen 2 --established 3 --close-wait 2 --time-wait 4 \
+	--ready-file /tmp/a0 >/dev/null &
+hold_a=$!
+wait_ready /tmp/a0 $hold_a
+load_seqstate
+check_cgroups "at load"
+assert_eq "at load: /ss-a established" 6 "$(cg_now /ss-a established)"
+assert_eq "at load: TIME-WAIT there before, in (other)" \
+	"$(ss -tanH state time-wait | wc -l)" "$(cg_now '(other)' time_wait)"
+
+# While loaded, in b over IPv6: its TIME-WAIT is b's, the only IPv6 TIME-WAIT there is.
+in_cgroup b seqload hold -6 --listen 1 --established 2 --close-wait 3 --time-wait 5 \
+	--ready-file /tmp/b0 >/dev/null &
+hold_b=$!
+wait_ready /tmp/b0 $hold_b
+check_cgroups "while loaded"
+assert_eq "/ss-b TIME-WAIT, as ss -6 counts it" \
+	"$(ss -6tanH state time-wait | wc -l)" "$(cg_now /ss-b time_wait)"
+assert_eq "/ss-b close_wait" 3 "$(cg_now /ss-b close_wait)"
+
+# Accepted sockets are their listener's: a server in c, its clients in b.
+e_c=$(cg_entered /ss-c established)
+s_b=$(cg_entered /ss-b syn_sent)
+in_cgroup c seqload listen -p 7001 -n 10 >/dev/null &
+srv=$!
+wait_until 120 listening ":7001"
+in_cgroup b seqload connect -a 127.0.0.1 -p 7001 -n 10 >/dev/null
+wait $srv
+assert_eq "/ss-c accepted (entered established)" 10 $(($(cg_entered /ss-c established) - e_c))
+assert_eq "/ss-b connected (entered syn_sent)" 10 $(($(cg_entered /ss-b syn_sent) - s_b))
+assert_eq "/ss-c syn_recv entered as often" 10 "$(cg_entered /ss-c syn_recv)"
+
+# Half-open: request socks are their listener's cgroup's.
+ip addr add 10.9.0.1/32 dev lo
+ip route add 10.9.0.0/24 dev lo
+sysctl -qw net.ipv4.tcp_synack_retries=3
+in_cgroup c seqload listen -a 10.9.0.1 -p 7000 -n 1 >/dev/null &
+flood=$!
+wait_until 120 listening "10.9.0.1:7000"
+seqload synflood -a 10.9.0.1 -p 7000 -s 10.9.0.2 -n 20
+wait_until 120 sockets_are 20 state syn-recv sport = :7000
+half=$(awk 'NR > 1 && $NF == "/ss-c" { print $(NF - 1) }' /proc/net/seqstate/cgroups)
+assert_eq "/ss-c half-open" 20 "$half"
+check_cgroups "half-open"
+kill $flood
+wait $flood || :
+check_gauges "with cgroups"
+metrics_to_host cgroups
+
+# A removed cgroup: its sockets stay counted in it, its row goes once they are gone.
+in_netns '
+	cg=$1
+	mem=$(settled_memory)
+	mkdir $cg/ss-e
+	sh -c "echo \$\$ >$cg/ss-e/cgroup.procs && exec seqload hold --close-wait 2 --time-wait 3 --ready-file /tmp/e0" >/dev/null &
+	hold=$!
+	wait_ready /tmp/e0 $hold
+	echo $hold >$cg/ss-a/cgroup.procs
+	rmdir $cg/ss-e
+	row() { awk -v s="$1" "NR == 1 { for (i = 1; i <= NF; i++) col[\$i] = i; next }
+		\$NF == \"/ss-e\" { n = \$col[s] } END { print n + 0 }" /proc/net/seqstate/cgroups; }
+	assert_eq "removed cgroup: close_wait" 2 "$(row close_wait)"
+	assert_eq "removed cgroup: fin_wait2" 2 "$(row fin_wait2)"
+	assert_eq "removed cgroup: time_wait, as ss counts" "$(ss -tanH state time-wait | wc -l)" \
+		"$(row time_wait)"
+	kill $hold
+	wait $hold || :
+	wait_until 120 sockets_are 0 state close-wait
+	assert_eq "removed cgroup: close_wait once closed" 0 "$(row close_wait)"
+	gone() { ! grep -q " /ss-e\$" /proc/net/seqstate/cgroups; }
+	wait_until 300 gone
+	assert_eq "TIME-WAIT expired when the row went" 0 "$(ss -tanH state time-wait | wc -l)"
+	memory_back "$mem" "removed cgroup"' $cg
+
+kill $hold_a $hold_b
+wait
+check_cgroups "after the holds"
+rmdir $cg/ss-a $cg/ss-b $cg/ss-c $cg/ss-d
+unload_seqstate
