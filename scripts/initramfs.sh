@@ -26,6 +26,11 @@ cp "$SEQSTATE_TOP/scripts/guest/lib.sh" "$root/seqstate/"
 cp "$SEQSTATE_TOP"/scripts/guest/tests/*.sh "$root/seqstate/tests/"
 cp "$SEQSTATE_TOP"/scripts/guest/awk/*.awk "$root/seqstate/awk/"
 cp "$kodir"/*.ko "$root/seqstate/"
+# The stock kernel's inet_diag and tcp_diag (suite.sh), which the guest loads for ss.
+if [ -n "${SEQSTATE_DIAG_DIR:-}" ] && ls "$SEQSTATE_DIAG_DIR"/*.ko >/dev/null 2>&1; then
+	mkdir -p "$root/seqstate/diag"
+	cp "$SEQSTATE_DIAG_DIR"/*.ko "$root/seqstate/diag/"
+fi
 cp "$seqload" "$root/bin/seqload"
 # The peers' tools, the second oracle for durations: libbpf-tools' tcplife and tcpstates.
 for bin in /usr/bin/ss /usr/bin/ip /usr/sbin/ip /bin/ip /usr/sbin/tcplife /usr/sbin/tcpstates; do

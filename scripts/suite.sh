@@ -55,11 +55,14 @@ refresh_chroot() {
 		die "apt-get install $* in $root failed"
 }
 
-# The stock kernel image of KVER, from its Debian package, never installed.
+# The stock kernel image of KVER, from its Debian package, never installed; and the modules
+# of its ss backend (inet_diag, tcp_diag), uncompressed, in diag/: without them the guest's
+# ss falls back to /proc/net/tcp, which has no cgroup to filter on.
 fetch_vmlinuz() {
-	local root=$1 kver=$2 dir pkg deb img
+	local root=$1 kver=$2 dir pkg deb img ko
 	dir=$SEQSTATE_CACHE/kernels/$kver
-	[ -e "$dir/vmlinuz" ] && return 0
+	[ -e "$dir/vmlinuz" ] && [ -d "$dir/diag" ] && return 0
+	rm -rf "$dir/diag"
 	mkdir -p "$dir/x" "$root/tmp/seqstate-dl"
 	for pkg in "linux-binary-$kver" "linux-image-$kver"; do
 		in_chroot "$root" sh -c "cd /tmp/seqstate-dl && apt-get download -qq $pkg" \
@@ -67,6 +70,14 @@ fetch_vmlinuz() {
 		deb=$(ls "$root"/tmp/seqstate-dl/"${pkg}"_*.deb | head -n 1)
 		dpkg-deb -x "$deb" "$dir/x"
 		rm -f "$root"/tmp/seqstate-dl/*.deb
+		mkdir -p "$dir/diag"	# stays empty where the kernel has them built in
+		for ko in $(find "$dir/x" -name 'inet_diag.ko*' -o -name 'tcp_diag.ko*'); do
+			case $ko in
+			*.xz) xz -dc "$ko" ;;
+			*.zst) zstd -qdc "$ko" ;;
+			*) cat "$ko" ;;
+			esac >"$dir/diag/$(basename "${ko%.xz}" .zst)"
+		done
 		# /boot up to trixie; sid's linux-binary keeps it next to the modules.
 		for img in "$dir"/x/boot/vmlinuz-* "$dir"/x/usr/lib/modules/*/vmlinuz; do
 			[ -e "$img" ] && mv "$img" "$dir/vmlinuz" && break 2

@@ -23,7 +23,8 @@ timeout=${SEQSTATE_VM_TIMEOUT:-600}
 
 need_pkgs $PKGS_VM
 rm -rf "$work" && mkdir -p "$work"
-"$SEQSTATE_TOP/scripts/initramfs.sh" "$work" "$kodir" "$tests" "$token"
+SEQSTATE_DIAG_DIR=$(dirname "$vmlinuz")/diag \
+	"$SEQSTATE_TOP/scripts/initramfs.sh" "$work" "$kodir" "$tests" "$token"
 
 boot() {
 	local accel=$1 t=$2

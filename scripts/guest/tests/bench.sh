@@ -2,7 +2,8 @@
 # class: bench
 # make bench: every number is a ratio against a baseline measured in this same run. Lines for
 # the user go to the results channel prefixed "bench| ". Knobs (SEQSTATE_GUEST_ENV):
-# SEQSTATE_BENCH_ONLY (sections, default "churn active read isn listen probe"),
+# SEQSTATE_BENCH_ONLY (sections, default "churn active read isn listen probe durations
+# cgroups"),
 # SEQSTATE_BENCH_ROUNDS (7), SEQSTATE_BENCH_CONNS (3000 per churn), SEQSTATE_BENCH_CALLS
 # (100000 per in-kernel ISN or probe run), SEQSTATE_BENCH_LISTENS (2000 in-kernel
 # listen+close rounds), SEQSTATE_BENCH_STORM (1000 listenstorm rounds per thread),
@@ -413,6 +414,95 @@ bench_durations() {
 	out ""
 }
 
-for section in ${SEQSTATE_BENCH_ONLY:-churn active read isn listen probe durations}; do
+# 8. The gauges by cgroup: ns per state change in the probes with cgroups off and on, with
+#    durations off and on (records alone cost with durations=0); connections/s with every
+#    default on and with cgroups=0; the read cost of the cgroups file at 10 and 1,000
+#    cgroups and at 100 and 50,000 held sockets; bytes per cgroup entry.
+bench_cgroups() {
+	local i a v f line cgs size ways="d0c0 d0c1 d1c0 d1c1" seq="seqstate_probe [seqstate]"
+	out "ns per TCP state change in the probes (as in section 6), net of the loop alone:"
+	out "round  none      dur=0,cg=0  dur=0,cg=1  dur=1,cg=0  dur=1,cg=1"
+	for f in $ways; do : >/tmp/$f; done
+	i=1
+	while [ $i -le "$rounds" ]; do
+		a=$(field ns_per_event "$(probe_bench -)")
+		line="$i      $a"
+		for f in $ways; do
+			load_seqstate "durations=$(echo $f | cut -c2)" "cgroups=$(echo $f | cut -c4)"
+			v=$(field ns_per_event "$(probe_bench "$seq")")
+			unload_seqstate
+			awk -v a="$a" -v x="$v" 'BEGIN { printf "%.3f\n", x - a }' >>/tmp/$f
+			line="$line $(printf "%-11s" "$(tail -n 1 /tmp/$f)")"
+		done
+		out "$line"
+		i=$((i + 1))
+	done
+	out "$(awk -v a="$(median /tmp/d0c0)" -v b="$(median /tmp/d0c1)" -v c="$(median /tmp/d1c0)" \
+		-v d="$(median /tmp/d1c1)" 'BEGIN {
+		printf "median net ns: durations=0: cgroups=0 %.2f, =1 %.2f (+%.2f); ", a, b, b - a
+		printf "durations=1: cgroups=0 %.2f, =1 %.2f (+%.2f)", c, d, d - c }')"
+	out ""
+	out "connections/s, as in section 1: every default on (cgroups=1 durations=1), and cgroups=0, each / none:"
+	out "round  none      all on    cgroups=0  all/none  cgroups=0/none"
+	: >/tmp/on
+	: >/tmp/off
+	i=1
+	while [ $i -le "$rounds" ]; do
+		a=$(field rate "$(churn)")
+		load_seqstate
+		v=$(field rate "$(churn)")
+		unload_seqstate
+		load_seqstate cgroups=0
+		f=$(field rate "$(churn)")
+		unload_seqstate
+		awk -v a="$a" -v x="$v" 'BEGIN { printf "%.3f\n", x / a }' >>/tmp/on
+		awk -v a="$a" -v x="$f" 'BEGIN { printf "%.3f\n", x / a }' >>/tmp/off
+		out "$(printf "%-6d %-9s %-9s %-10s %-9s %s" $i "$a" "$v" "$f" "$(tail -n 1 /tmp/on)" \
+			"$(tail -n 1 /tmp/off)")"
+		i=$((i + 1))
+	done
+	out "median ratios: all on $(median /tmp/on) (target >= 0.98), cgroups=0 $(median /tmp/off)"
+	out ""
+	out "cgroups  held sockets  bytes per cgroup entry  us per read: cgroups  metrics  control (/proc/version)"
+	load_seqstate cgroups_max=2000
+	for cgs in 10 1000; do
+		line=$(unshare -n sh -ec '. /seqstate/lib.sh
+			ip link set lo up
+			sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
+			m0=$(settled_memory)
+			i=0
+			while [ $i -lt '$cgs' ]; do
+				mkdir /sys/fs/cgroup/b$i
+				sh -c "echo \$\$ >/sys/fs/cgroup/b$i/cgroup.procs && exec seqload hold --listen 1 --seconds 0" >/dev/null
+				i=$((i + 1))
+			done
+			m1=$(settled_memory)
+			echo "entry=$(((m1 - m0) / '$cgs'))"
+			us() { x=$(seqload readfile -n 200 "$1"); x=${x#*us_per_run=}; echo "${x%% *}"; }
+			for size in 100 50000; do
+				rm -f /tmp/rd
+				seqload hold --established $((size / 2)) --ready-file /tmp/rd >/dev/null &
+				wait_ready /tmp/rd $!
+				echo "size=$size r=$(us /proc/net/seqstate/cgroups) g=$(us /proc/net/seqstate/metrics) c=$(us /proc/version)"
+				kill %1
+				wait
+			done
+			i=0
+			while [ $i -lt '$cgs' ]; do
+				rmdir /sys/fs/cgroup/b$i
+				i=$((i + 1))
+			done')
+		for size in 100 50000; do
+			f=$(echo "$line" | grep "^size=$size ")
+			out "$(printf "%-8d %-13d %-23s %-22s %-8s %s" "$cgs" "$size" \
+				"$(field entry "$(echo "$line" | grep ^entry=)")" "$(field r "$f")" \
+				"$(field g "$f")" "$(field c "$f")")"
+		done
+	done
+	unload_seqstate
+	out ""
+}
+
+for section in ${SEQSTATE_BENCH_ONLY:-churn active read isn listen probe durations cgroups}; do
 	"bench_$section"
 done

@@ -14,12 +14,9 @@ for c in a b c d; do
 	mkdir -p $cg/ss-$c
 done
 
-# in_cgroup NAME CMD...: CMD in cgroup NAME.
-in_cgroup() {
-	local c=$1
-	shift
-	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg/ss-$c" "$@"
-}
+# sh -c "$into" DIR CMD...: CMD in the cgroup DIR, as the process sh started ($! in the
+# background).
+into='echo $$ >"$0/cgroup.procs" && exec "$@"'
 
 # cg_now PATH STATE: the gauge of PATH's row ("(other)" too) in STATE; 0 without a row.
 cg_now() {
@@ -47,7 +44,7 @@ check_cgroups() {
 		want=$(echo "$a" | awk 'NR > 1 && $NF != "(other)" { print $NF }' | while read -r p; do
 			for s in listen syn_sent established fin_wait1 fin_wait2 close_wait closing \
 				 last_ack; do
-				echo "$p $s $(ss -tanH cgroup "$p" state "$(ss_state $s)" | wc -l)"
+				echo "$p $s $(ss -tanH state "$(ss_state $s)" cgroup "$p" | wc -l)"
 			done
 		done)
 		got=$(echo "$a" | awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
@@ -78,7 +75,7 @@ ss_state() {
 }
 
 # Before the load, in a: full sockets keep their cgroup, TIME-WAIT has none to read.
-in_cgroup a seqload hold --listen 2 --established 3 --close-wait 2 --time-wait 4 \
+sh -c "$into" $cg/ss-a seqload hold --listen 2 --established 3 --close-wait 2 --time-wait 4 \
 	--ready-file /tmp/a0 >/dev/null &
 hold_a=$!
 wait_ready /tmp/a0 $hold_a
@@ -89,7 +86,7 @@ assert_eq "at load: TIME-WAIT there before, in (other)" \
 	"$(ss -tanH state time-wait | wc -l)" "$(cg_now '(other)' time_wait)"
 
 # While loaded, in b over IPv6: its TIME-WAIT is b's, the only IPv6 TIME-WAIT there is.
-in_cgroup b seqload hold -6 --listen 1 --established 2 --close-wait 3 --time-wait 5 \
+sh -c "$into" $cg/ss-b seqload hold -6 --listen 1 --established 2 --close-wait 3 --time-wait 5 \
 	--ready-file /tmp/b0 >/dev/null &
 hold_b=$!
 wait_ready /tmp/b0 $hold_b
@@ -101,10 +98,10 @@ assert_eq "/ss-b close_wait" 3 "$(cg_now /ss-b close_wait)"
 # Accepted sockets are their listener's: a server in c, its clients in b.
 e_c=$(cg_entered /ss-c established)
 s_b=$(cg_entered /ss-b syn_sent)
-in_cgroup c seqload listen -p 7001 -n 10 >/dev/null &
+sh -c "$into" $cg/ss-c seqload listen -p 7001 -n 10 >/dev/null &
 srv=$!
 wait_until 120 listening ":7001"
-in_cgroup b seqload connect -a 127.0.0.1 -p 7001 -n 10 >/dev/null
+sh -c "$into" $cg/ss-b seqload connect -a 127.0.0.1 -p 7001 -n 10 >/dev/null
 wait $srv
 assert_eq "/ss-c accepted (entered established)" 10 $(($(cg_entered /ss-c established) - e_c))
 assert_eq "/ss-b connected (entered syn_sent)" 10 $(($(cg_entered /ss-b syn_sent) - s_b))
@@ -114,7 +111,7 @@ assert_eq "/ss-c syn_recv entered as often" 10 "$(cg_entered /ss-c syn_recv)"
 ip addr add 10.9.0.1/32 dev lo
 ip route add 10.9.0.0/24 dev lo
 sysctl -qw net.ipv4.tcp_synack_retries=3
-in_cgroup c seqload listen -a 10.9.0.1 -p 7000 -n 1 >/dev/null &
+sh -c "$into" $cg/ss-c seqload listen -a 10.9.0.1 -p 7000 -n 1 >/dev/null &
 flood=$!
 wait_until 120 listening "10.9.0.1:7000"
 seqload synflood -a 10.9.0.1 -p 7000 -s 10.9.0.2 -n 20
@@ -155,5 +152,38 @@ in_netns '
 kill $hold_a $hold_b
 wait
 check_cgroups "after the holds"
-rmdir $cg/ss-a $cg/ss-b $cg/ss-c $cg/ss-d
 unload_seqstate
+
+# At the cap, a namespace's next cgroups count in (other), and say so.
+load_seqstate cgroups_max=2
+in_netns '
+	cg=$1
+	for c in a b c; do
+		sh -c "echo \$\$ >$cg/ss-$c/cgroup.procs && exec seqload hold --established 1 --ready-file /tmp/k$c" >/dev/null &
+		wait_ready /tmp/k$c $!
+	done
+	assert_eq "cgroups_max=2: rows" "(other) /ss-a /ss-b" \
+		"$(awk "NR > 1 { printf \"%s%s\", s, \$NF; s = \" \" }" /proc/net/seqstate/cgroups)"
+	assert_eq "cgroups_max=2: the third cgroup in (other)" 2 \
+		"$(awk "NR > 1 && \$NF == \"(other)\" { print \$5 }" /proc/net/seqstate/cgroups)"
+	# Its three sockets: the listener of the hold, its client and the server it made.
+	assert_eq "cgroups_max=2: overflow counted" "seqstate_tcp_cgroup_overflow_total 3" \
+		"$(grep ^seqstate_tcp_cgroup_overflow_total /proc/net/seqstate/metrics)"
+	kill %1 %2 %3
+	wait' $cg
+unload_seqstate
+
+# cgroups=0: none of it; both parameters take their numbers only.
+for bad in "cgroups=2" "cgroups=1x" "cgroups=yes" "cgroups=" "cgroups_max=0" \
+	   "cgroups_max=65537" "cgroups_max=1k"; do
+	if insmod /seqstate/seqstate.ko "$bad" 2>/dev/null; then
+		fail "$bad was taken"
+	fi
+done
+echo "pass: cgroups and cgroups_max take their values only"
+load_seqstate cgroups=0
+[ ! -e /proc/net/seqstate/cgroups ] || fail "cgroups=0: the cgroups file exists"
+assert_eq "cgroups=0: cgroup metrics" 0 \
+	"$(grep -c "^seqstate_tcp_cgroup" /proc/net/seqstate/metrics || :)"
+unload_seqstate
+rmdir $cg/ss-a $cg/ss-b $cg/ss-c $cg/ss-d
