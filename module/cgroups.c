@@ -93,23 +93,28 @@ bool seqstate_cgroups_on(void)
 	return static_branch_likely(&seqstate_cgroups_key);
 }
 
-/* Per CPU. now[] are deltas, summed modulo 2^32: exact below 2^31 sockets in a state. */
+/*
+ * Per CPU. now[] are deltas, summed modulo 2^32: exact below 2^31 sockets in a state.
+ * overflow: (other)'s only, sockets counted there for the cap.
+ */
 struct seqstate_cg_counts {
 	u64 entered[SEQSTATE_NR_STATES];
 	u32 now[SEQSTATE_NR_STATES];
+	u64 overflow;
 };
 
 struct seqstate_cg {
 	struct hlist_node hash;		/* in its bucket, by (net, cgrp); RCU */
-	struct list_head node;		/* on seqstate_cg_all; RCU */
+	struct list_head node;		/* on seqstate_cg_all, for the reaper; RCU */
+	struct list_head members;	/* (other): the namespace's other entries; RCU */
+	struct list_head member;	/* on its (other)'s members while both live; RCU */
 	const struct net *net;		/* a key, never dereferenced */
 	struct cgroup *cgrp;		/* held; NULL: the namespace's (other) */
 	struct seqstate_cg *other;	/* the namespace's (other), while it is alive */
 	u64 id;
 	refcount_t refs;
 	bool dead;			/* its namespace went: nobody finds it any more */
-	unsigned int nr;		/* (other): the namespace's other entries */
-	u64 overflow;			/* (other): sockets counted here for the cap */
+	unsigned int nr;		/* (other): its members */
 	struct seqstate_cg_counts __percpu *counts;
 	struct rcu_head rcu;
 };
@@ -139,9 +144,13 @@ static void seqstate_cgroup_release(struct cgroup *cgrp)
 		cgroup_put(cgrp);
 }
 
+/*
+ * rmdir kills the reference of the cgroup's own css on every version; css_is_dying()
+ * reads CSS_DYING from 6.10 on, which only the controllers' css get.
+ */
 static bool seqstate_cgroup_removed(struct cgroup *cgrp)
 {
-	return css_is_dying(&cgrp->self);
+	return percpu_ref_is_dying(&cgrp->self.refcnt);
 }
 
 static u64 seqstate_cgroup_id(struct cgroup *cgrp)
@@ -189,6 +198,8 @@ static struct seqstate_cg *seqstate_cg_new(gfp_t gfp)
 		kfree(cg);
 		return NULL;
 	}
+	INIT_LIST_HEAD(&cg->members);
+	INIT_LIST_HEAD(&cg->member);
 	seqstate_memory_add(seqstate_cg_bytes());
 	return cg;
 }
@@ -208,9 +219,10 @@ static void seqstate_cg_delete_rcu(struct rcu_head *rcu)
 
 #ifdef CONFIG_PREEMPT_RT
 /*
- * On PREEMPT_RT the allocators sleep and the probes may not: new entries come from a
- * reserve, under seqstate_cg_lock, which a worker refills. An entry found missing is
- * counted in (other) meanwhile.
+ * On PREEMPT_RT the allocators sleep and the probes may not: they take new entries from a
+ * reserve, under seqstate_cg_lock, which a worker refills. A socket that finds it empty
+ * (more than 16 new cgroups within the worker's latency) is counted in (other) for its
+ * life, and as a missed event.
  */
 #define SEQSTATE_CG_RESERVE	16
 
@@ -241,11 +253,6 @@ static void seqstate_cg_refill_work(struct work_struct *work)
 	}
 }
 
-static struct seqstate_cg *seqstate_cg_prealloc(void)
-{
-	return NULL;
-}
-
 /* An entry to fill, or NULL. */
 static struct seqstate_cg *seqstate_cg_pop(void)
 {
@@ -273,12 +280,6 @@ static void seqstate_cg_reserve_exit(void)
 		seqstate_cg_delete(seqstate_cg_reserve[--seqstate_cg_reserved]);
 }
 #else
-/* Outside seqstate_cg_lock, which is raw; an entry not used is deleted after it. */
-static struct seqstate_cg *seqstate_cg_prealloc(void)
-{
-	return seqstate_cg_new(GFP_ATOMIC);
-}
-
 static struct seqstate_cg *seqstate_cg_pop(void)
 {
 	return NULL;
@@ -314,29 +315,68 @@ static struct seqstate_cg *seqstate_cg_find(const struct net *net, const struct 
 	return NULL;
 }
 
-/* Into the table, holding @cgrp; the caller's reference and the table's. */
+/* Into the table with @refs references (the table's among them), holding @cgrp. */
 static void seqstate_cg_insert(struct seqstate_cg *cg, const struct net *net,
-			       struct cgroup *cgrp, struct seqstate_cg *other)
+			       struct cgroup *cgrp, struct seqstate_cg *other, int refs)
 {
 	lockdep_assert_held(&seqstate_cg_lock);
 	cg->net = net;
 	cg->cgrp = cgrp;
 	cg->other = other;
-	refcount_set(&cg->refs, 2);
+	refcount_set(&cg->refs, refs);
 	if (cgrp) {
 		seqstate_cgroup_hold(cgrp);
 		cg->id = seqstate_cgroup_id(cgrp);
+		list_add_tail_rcu(&cg->member, &other->members);
 		other->nr++;
 	}
 	hlist_add_head_rcu(&cg->hash, seqstate_cg_bucket(net, cgrp));
 	list_add_tail_rcu(&cg->node, &seqstate_cg_all);
 }
 
-struct seqstate_cg *seqstate_cg_get(const struct net *net, const struct sock *sk)
+/*
+ * A new entry for (@net, @cgrp) in @other's namespace, or NULL: the namespace is at its
+ * cap (counted) or no entry could be had (a missed event). @may_alloc: not from a probe on
+ * PREEMPT_RT, where only the reserve may be used.
+ */
+static struct seqstate_cg *seqstate_cg_make(const struct net *net, struct cgroup *cgrp,
+					    struct seqstate_cg *other, bool may_alloc)
+{
+	struct seqstate_cg *cg, *fresh = NULL;
+	unsigned long flags;
+
+	if (READ_ONCE(other->nr) >= cgroups_max) {
+		this_cpu_inc(other->counts->overflow);
+		return NULL;
+	}
+	if (may_alloc || !IS_ENABLED(CONFIG_PREEMPT_RT))
+		fresh = seqstate_cg_new(GFP_ATOMIC);
+	raw_spin_lock_irqsave(&seqstate_cg_lock, flags);
+	cg = seqstate_cg_find(net, cgrp);
+	if (!cg && !other->dead && other->nr < cgroups_max) {
+		if (!fresh)
+			fresh = seqstate_cg_pop();
+		if (fresh) {
+			seqstate_cg_insert(fresh, net, cgrp, other, 2);
+			cg = fresh;
+			fresh = NULL;
+		} else {
+			seqstate_miss(SEQSTATE_MISS_CGROUP);
+		}
+	} else if (!cg) {
+		this_cpu_inc(other->counts->overflow);
+	}
+	raw_spin_unlock_irqrestore(&seqstate_cg_lock, flags);
+	if (fresh)
+		seqstate_cg_delete(fresh);
+	return cg;
+}
+
+struct seqstate_cg *seqstate_cg_get(const struct net *net, const struct sock *sk,
+				    bool may_alloc)
 {
 	struct cgroup *cgrp = sk && sk_fullsock(sk) ? seqstate_sk_cgroup(sk) : NULL;
-	struct seqstate_cg *cg, *other, *fresh = NULL;
-	unsigned long flags;
+	struct seqstate_cg *cg, *other;
 
 	if (!net)
 		return NULL;
@@ -346,26 +386,7 @@ struct seqstate_cg *seqstate_cg_get(const struct net *net, const struct sock *sk
 	other = seqstate_cg_find(net, NULL);
 	if (!other)
 		return NULL;
-	if (READ_ONCE(other->nr) < cgroups_max)
-		fresh = seqstate_cg_prealloc();
-	raw_spin_lock_irqsave(&seqstate_cg_lock, flags);
-	cg = seqstate_cg_find(net, cgrp);
-	if (!cg && other->nr < cgroups_max) {
-		if (!fresh)
-			fresh = seqstate_cg_pop();
-		if (fresh) {
-			seqstate_cg_insert(fresh, net, cgrp, other);
-			cg = fresh;
-			fresh = NULL;
-		} else {
-			seqstate_miss(SEQSTATE_MISS_CGROUP);
-		}
-	} else if (!cg) {
-		WRITE_ONCE(other->overflow, other->overflow + 1);
-	}
-	raw_spin_unlock_irqrestore(&seqstate_cg_lock, flags);
-	if (fresh)
-		seqstate_cg_delete(fresh);
+	cg = seqstate_cg_make(net, cgrp, other, may_alloc);
 	if (!cg)
 		return other;
 	seqstate_cg_put(other);
@@ -391,6 +412,12 @@ void seqstate_cg_count(struct seqstate_cg *cg, int from, int to)
 	}
 }
 
+void seqstate_cg_found(struct seqstate_cg *cg, int state)
+{
+	if (cg)
+		this_cpu_inc(cg->counts->now[state]);
+}
+
 int seqstate_cgroups_netns_init(const struct net *net)
 {
 	struct seqstate_cg *cg;
@@ -402,8 +429,7 @@ int seqstate_cgroups_netns_init(const struct net *net)
 	if (!cg)
 		return -ENOMEM;
 	raw_spin_lock_irqsave(&seqstate_cg_lock, flags);
-	seqstate_cg_insert(cg, net, NULL, NULL);
-	refcount_set(&cg->refs, 1);
+	seqstate_cg_insert(cg, net, NULL, NULL, 1);
 	raw_spin_unlock_irqrestore(&seqstate_cg_lock, flags);
 	return 0;
 }
@@ -414,37 +440,56 @@ int seqstate_cgroups_netns_init(const struct net *net)
  */
 void seqstate_cgroups_netns_exit(const struct net *net)
 {
-	struct seqstate_cg *cg;
+	struct seqstate_cg *other, *cg;
 	unsigned long flags;
 
 	if (!seqstate_cgroups_on())
 		return;
+	rcu_read_lock();
+	other = seqstate_cg_find(net, NULL);
+	rcu_read_unlock();
+	if (!other)
+		return;
 	raw_spin_lock_irqsave(&seqstate_cg_lock, flags);
-	list_for_each_entry(cg, &seqstate_cg_all, node)
-		if (cg->net == net)
-			WRITE_ONCE(cg->dead, true);
+	WRITE_ONCE(other->dead, true);
+	list_for_each_entry(cg, &other->members, member) {
+		WRITE_ONCE(cg->dead, true);
+		list_del_rcu(&cg->member);
+	}
 	raw_spin_unlock_irqrestore(&seqstate_cg_lock, flags);
+	seqstate_cg_put(other);
 	mod_delayed_work(seqstate_wq, &seqstate_cg_reaper, 0);
 }
 
-static void seqstate_cg_reap(struct work_struct *work)
+/* Out of the table, if nothing but the table holds @cg: its last socket is gone. */
+static void seqstate_cg_reap_one(struct seqstate_cg *cg)
 {
-	struct seqstate_cg *cg, *next;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&seqstate_cg_lock, flags);
-	list_for_each_entry_safe(cg, next, &seqstate_cg_all, node) {
-		if (!cg->dead && !(cg->cgrp && seqstate_cgroup_removed(cg->cgrp)))
-			continue;
-		if (!refcount_dec_if_one(&cg->refs))
-			continue;
-		if (!cg->dead)
+	if (refcount_dec_if_one(&cg->refs)) {
+		if (!cg->dead) {
+			list_del_rcu(&cg->member);
 			cg->other->nr--;
+		}
 		hlist_del_rcu(&cg->hash);
 		list_del_rcu(&cg->node);
 		call_rcu(&cg->rcu, seqstate_cg_delete_rcu);
 	}
 	raw_spin_unlock_irqrestore(&seqstate_cg_lock, flags);
+}
+
+/* Entries of removed cgroups and of gone namespaces; the lock only for each one to go. */
+static void seqstate_cg_reap(struct work_struct *work)
+{
+	struct seqstate_cg *cg;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(cg, &seqstate_cg_all, node)
+		if ((READ_ONCE(cg->dead) || (cg->cgrp && seqstate_cgroup_removed(cg->cgrp))) &&
+		    refcount_read(&cg->refs) == 1)
+			seqstate_cg_reap_one(cg);
+	rcu_read_unlock();
 	queue_delayed_work(seqstate_wq, &seqstate_cg_reaper, SEQSTATE_CG_REAP);
 }
 
@@ -471,53 +516,58 @@ static void seqstate_cg_add_halfopen(const struct sock *sk, s64 n, void *arg)
 	(row ?: &h->rows[0])->halfopen += n;
 }
 
+/* @row's sums over the CPUs. */
+static void seqstate_cg_sum(struct seqstate_cg_row *row)
+{
+	struct seqstate_cg_counts *c;
+	int cpu, s;
+
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(row->cg->counts, cpu);
+		for (s = 0; s < SEQSTATE_NR_STATES; s++) {
+			row->now[s] += READ_ONCE(c->now[s]);
+			row->entered[s] += READ_ONCE(c->entered[s]);
+		}
+		row->overflow += READ_ONCE(c->overflow);
+	}
+	for (s = 0; s < SEQSTATE_NR_STATES; s++)
+		row->now[s] = (s32)(u32)row->now[s];
+}
+
 int seqstate_cgroups_read(const struct net *net, struct seqstate_cg_row **rowsp)
 {
 	struct seqstate_cg_halfopen h = {};
-	struct seqstate_cg_counts *c;
-	struct seqstate_cg_row *row;
-	struct seqstate_cg *cg;
-	int n = 0, max, cpu, s;
+	struct seqstate_cg *other, *cg;
+	int max, i;
 
 	if (!seqstate_cgroups_on())
 		return -ENODATA;
 	rcu_read_lock();
-	list_for_each_entry_rcu(cg, &seqstate_cg_all, node)
-		n += cg->net == net;
+	other = seqstate_cg_find(net, NULL);
+	max = other ? READ_ONCE(other->nr) + 16 : 0;	/* more wait for the next read */
 	rcu_read_unlock();
-	max = n + 16;		/* entries made meanwhile wait for the next read */
-	h.rows = kvcalloc(max, sizeof(*h.rows), GFP_KERNEL);
-	if (!h.rows)
+	if (!other)
+		return -ENOENT;		/* the namespace is going */
+	h.rows = kvcalloc(max + 1, sizeof(*h.rows), GFP_KERNEL);
+	if (!h.rows) {
+		seqstate_cg_put(other);
 		return -ENOMEM;
+	}
+	h.rows[h.n++].cg = other;
 	rcu_read_lock();
-	list_for_each_entry_rcu(cg, &seqstate_cg_all, node) {
-		if (h.n == max)
+	list_for_each_entry_rcu(cg, &other->members, member) {
+		if (h.n == max + 1)
 			break;
-		if (cg->net != net || READ_ONCE(cg->dead) || !refcount_inc_not_zero(&cg->refs))
-			continue;
-		h.rows[h.n].cg = cg;
-		h.rows[h.n].cgrp = cg->cgrp;
-		h.rows[h.n].overflow = READ_ONCE(cg->overflow);
-		h.rows[h.n++].id = cg->id;
+		if (refcount_inc_not_zero(&cg->refs))
+			h.rows[h.n++].cg = cg;
 	}
 	rcu_read_unlock();
+	for (i = 0; i < h.n; i++) {
+		h.rows[i].cgrp = h.rows[i].cg->cgrp;
+		h.rows[i].id = h.rows[i].cg->id;
+		seqstate_cg_sum(&h.rows[i]);
+	}
 	sort(h.rows, h.n, sizeof(*h.rows), seqstate_cg_row_cmp, NULL);
-	/* No (other): the namespace is going; it shows nothing. */
-	if (!h.n || h.rows[0].cgrp) {
-		seqstate_cgroups_release(h.rows, h.n);
-		return -ENOENT;
-	}
-	for (row = h.rows; row < h.rows + h.n; row++) {
-		for_each_possible_cpu(cpu) {
-			c = per_cpu_ptr(row->cg->counts, cpu);
-			for (s = 0; s < SEQSTATE_NR_STATES; s++) {
-				row->now[s] += READ_ONCE(c->now[s]);
-				row->entered[s] += READ_ONCE(c->entered[s]);
-			}
-		}
-		for (s = 0; s < SEQSTATE_NR_STATES; s++)
-			row->now[s] = (s32)(u32)row->now[s];
-	}
 	seqstate_listeners_for_each(net, seqstate_cg_add_halfopen, &h);
 	*rowsp = h.rows;
 	return h.n;

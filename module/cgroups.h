@@ -21,14 +21,17 @@ int seqstate_cgroups_netns_init(const struct net *net);
 void seqstate_cgroups_netns_exit(const struct net *net);
 
 /*
- * For a socket's record, from the probes (any context, under rcu_read_lock()): a reference
- * to the entry of @sk's cgroup in @net (NULL: @net is not counted). @sk NULL, or not a full
- * socket: the namespace's "(other)".
+ * For a socket's record, under rcu_read_lock(): a reference to the entry of @sk's cgroup
+ * in @net (NULL: @net is not counted). @sk NULL, or not a full socket: the namespace's
+ * "(other)". @may_alloc: not from a probe (which on PREEMPT_RT may not allocate).
  */
-struct seqstate_cg *seqstate_cg_get(const struct net *net, const struct sock *sk);
+struct seqstate_cg *seqstate_cg_get(const struct net *net, const struct sock *sk,
+				    bool may_alloc);
 void seqstate_cg_put(struct seqstate_cg *cg);
 /* A socket counted in @cg moves from @from to @to; 0 is neither (attached, detached). */
 void seqstate_cg_count(struct seqstate_cg *cg, int from, int to);
+/* A socket there before the load, in @state: in the gauge, not in entered. */
+void seqstate_cg_found(struct seqstate_cg *cg, int state);
 
 /* One entry as a reader sees it, holding it. */
 struct seqstate_cg_row {

@@ -85,26 +85,48 @@ int seqstate_cgroups_proc_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-static void seqstate_cg_labels(struct seq_file *seq, const char *name,
-			       const struct seqstate_cg_row *row, char *buf)
+static void seqstate_cg_labels(struct seq_file *seq, const char *name, const char *path,
+			       const struct seqstate_cg_row *row)
 {
 	seq_printf(seq, "%s{cgroup=\"", name);
-	seqstate_seq_label(seq, seqstate_cg_path(row, buf));
+	seqstate_seq_label(seq, path);
 	seq_printf(seq, "\",cgroup_id=\"%llu\"", row->id);
+}
+
+/* Each row's path, once: cgroup_path_ns() takes cgroup_mutex. NULL: no memory. */
+static char **seqstate_cg_paths(const struct seqstate_cg_row *rows, int n)
+{
+	char **paths = kcalloc(n, sizeof(*paths), GFP_KERNEL);
+	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	int r = 0;
+
+	for (; paths && buf && r < n; r++) {
+		paths[r] = kstrdup(seqstate_cg_path(&rows[r], buf), GFP_KERNEL);
+		if (!paths[r])
+			break;
+	}
+	if (paths && (r < n || !buf)) {
+		while (r--)
+			kfree(paths[r]);
+		kfree(paths);
+		paths = NULL;
+	}
+	kfree(buf);
+	return paths;
 }
 
 void seqstate_cgroups_metrics(struct seq_file *seq, const struct net *net)
 {
 	struct seqstate_cg_row *rows;
 	const char *name;
-	char *buf;
+	char **paths;
 	int n, r, i, s;
 
 	n = seqstate_cgroups_read(net, &rows);
 	if (n < 0)
 		return;
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (!buf)
+	paths = seqstate_cg_paths(rows, n);
+	if (!paths)
 		goto out;
 	name = "seqstate_tcp_cgroup_sockets";
 	seq_printf(seq, "# HELP %s TCP sockets in each state now, by the cgroup they were made in.\n"
@@ -112,7 +134,7 @@ void seqstate_cgroups_metrics(struct seq_file *seq, const struct net *net)
 	for (r = 0; r < n; r++)
 		for (i = 0; i < ARRAY_SIZE(seqstate_cg_states); i++) {
 			s = seqstate_cg_states[i];
-			seqstate_cg_labels(seq, name, &rows[r], buf);
+			seqstate_cg_labels(seq, name, paths[r], &rows[r]);
 			seq_printf(seq, ",state=\"%s\"} %lld\n", seqstate_state_name(s),
 				   rows[r].now[s]);
 		}
@@ -122,7 +144,7 @@ void seqstate_cgroups_metrics(struct seq_file *seq, const struct net *net)
 	for (r = 0; r < n; r++)
 		for (i = 0; i < ARRAY_SIZE(seqstate_cg_states); i++) {
 			s = seqstate_cg_states[i];
-			seqstate_cg_labels(seq, name, &rows[r], buf);
+			seqstate_cg_labels(seq, name, paths[r], &rows[r]);
 			seq_printf(seq, ",state=\"%s\"} %llu\n", seqstate_state_name(s),
 				   rows[r].entered[s]);
 		}
@@ -130,13 +152,15 @@ void seqstate_cgroups_metrics(struct seq_file *seq, const struct net *net)
 	seq_printf(seq, "# HELP %s Half-open connections on the listeners of each cgroup.\n"
 		   "# TYPE %s gauge\n", name, name);
 	for (r = 0; r < n; r++) {
-		seqstate_cg_labels(seq, name, &rows[r], buf);
+		seqstate_cg_labels(seq, name, paths[r], &rows[r]);
 		seq_printf(seq, "} %lld\n", rows[r].halfopen);
 	}
 	seq_printf(seq, "# HELP seqstate_tcp_cgroup_overflow_total Sockets counted in (other) because the namespace had cgroups_max cgroups.\n"
 		   "# TYPE seqstate_tcp_cgroup_overflow_total counter\n"
 		   "seqstate_tcp_cgroup_overflow_total %llu\n", rows[0].overflow);
-	kfree(buf);
+	for (r = 0; r < n; r++)
+		kfree(paths[r]);
+	kfree(paths);
 out:
 	seqstate_cgroups_release(rows, n);
 }

@@ -336,7 +336,10 @@ static void seqstate_rec_enter(struct seqstate_rec *rec, struct seqstate_timing 
 	raw_spinlock_t *lock = per_cpu_ptr(&seqstate_age_lock, cpu);
 	struct list_head *host;
 
-	seqstate_cg_count(rec->cg, rec->state, state);
+	if (since_load && !rec->state)
+		seqstate_cg_found(rec->cg, state);
+	else
+		seqstate_cg_count(rec->cg, rec->state, state);
 	rec->state = state;
 	rec->unknown_since = since_load;
 	if (!seqstate_timing_on())
@@ -395,10 +398,14 @@ static void seqstate_rec_done(struct seqstate_rec *rec)
 	rec->cg = NULL;
 }
 
-/* The cgroup entry for a new record of @sk (a full socket, or a timewait one: (other)). */
-static struct seqstate_cg *seqstate_rec_cgroup(const struct net *net, const void *sk)
+/*
+ * The cgroup entry for a new record of @sk (a full socket, or a timewait one: (other)).
+ * @may_alloc: not from a probe.
+ */
+static struct seqstate_cg *seqstate_rec_cgroup(const struct net *net, const void *sk,
+					       bool may_alloc)
 {
-	return seqstate_cgroups_on() ? seqstate_cg_get(net, sk) : NULL;
+	return seqstate_cgroups_on() ? seqstate_cg_get(net, sk, may_alloc) : NULL;
 }
 
 void seqstate_records_change(const void *sk, const struct net *net, struct seqstate_timing *t,
@@ -406,16 +413,16 @@ void seqstate_records_change(const void *sk, const struct net *net, struct seqst
 {
 	u32 bucket = seqstate_rec_bucket(sk);
 	raw_spinlock_t *lock = seqstate_rec_lock(bucket);
+	bool first = oldstate == TCP_CLOSE || (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV);
 	struct seqstate_rec *rec, *spare = NULL, *gone = NULL;
 	struct seqstate_cg *cg = NULL;
 	unsigned long flags;
 	u64 now;
 
 	/* A socket entering its first state needs a record: get it before the lock. */
-	if (newstate != TCP_CLOSE &&
-	    (oldstate == TCP_CLOSE || (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV))) {
+	if (newstate != TCP_CLOSE && first) {
 		spare = seqstate_rec_alloc();
-		cg = seqstate_rec_cgroup(net, sk);
+		cg = seqstate_rec_cgroup(net, sk, false);
 	}
 again:
 	raw_spin_lock_irqsave(lock, flags);
@@ -425,7 +432,7 @@ again:
 		spare = seqstate_rec_alloc();
 		if (spare) {
 			if (!cg)
-				cg = seqstate_rec_cgroup(net, sk);
+				cg = seqstate_rec_cgroup(net, sk, false);
 			goto again;
 		}
 		seqstate_miss(SEQSTATE_MISS_RECORD);
@@ -445,6 +452,14 @@ again:
 			seqstate_rec_init(rec, sk, cg);
 			cg = NULL;
 			hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
+		} else if (rec && first) {
+			/*
+			 * Left by an earlier socket at this address whose end went unseen: out
+			 * of that one's cgroup, into this one's.
+			 */
+			seqstate_cg_count(rec->cg, rec->state, 0);
+			swap(rec->cg, cg);
+			rec->state = 0;
 		}
 		if (rec)
 			seqstate_rec_enter(rec, t, newstate, now, false);
@@ -485,7 +500,7 @@ void seqstate_records_move(const void *sk, const void *tw, const struct net *net
 			return;
 		}
 		/* @sk is still whole: its cgroup is there to read. */
-		seqstate_rec_init(rec, tw, seqstate_rec_cgroup(net, sk));
+		seqstate_rec_init(rec, tw, seqstate_rec_cgroup(net, sk, false));
 	}
 	/* Nobody can find @tw before it is hashed, after this. */
 	rec->sk = tw;
@@ -524,7 +539,7 @@ void seqstate_records_found(const void *sk, const struct net *net, struct seqsta
 		return;
 	}
 	rcu_read_lock();
-	cg = seqstate_rec_cgroup(net, sk);
+	cg = seqstate_rec_cgroup(net, sk, true);
 	rcu_read_unlock();
 	raw_spin_lock_irqsave(lock, flags);
 	if (!seqstate_rec_find(bucket, sk)) {

@@ -2,9 +2,11 @@
 # class: full
 # The gauges by cgroup. Full sockets: each cgroup's row equals ss with its cgroup filter, in
 # every state, for sockets made before and after the load, IPv4 and IPv6; an accepted
-# socket is its listener's. TIME-WAIT and half-open, where ss shows no cgroup: the family
-# and the port of the sockets each cgroup made. A removed cgroup's row follows its sockets
-# down, then goes, and the memory with it. The rows add up to the states file.
+# socket is its listener's. TIME-WAIT and half-open, where ss shows no cgroup: ss's count
+# of the family or the port only one cgroup's sockets have. A removed cgroup's row follows
+# its sockets down, then goes, and the memory with it. The rows add up to the states file.
+# (ss's cgroup filter sees full sockets only: a FIN-WAIT-2 timewait socket is in its
+# cgroup's fin_wait2 but not in ss's; the holds here keep theirs as full sockets.)
 . /seqstate/lib.sh
 
 own_netns
@@ -29,10 +31,6 @@ cg_entered() {
 	awk -v l="cgroup=\"$1\"" -v s="state=\"$2\"" '
 		/^seqstate_tcp_cgroup_state_entered_total/ && index($0, l) && index($0, s) { n = $2 }
 		END { print n + 0 }' /proc/net/seqstate/metrics
-}
-
-has_row() {
-	awk -v p="$1" 'NR > 1 && $NF == p { f = 1 } END { exit !f }' /proc/net/seqstate/cgroups
 }
 
 # check_cgroups WHAT: every row's full sockets against `ss cgroup PATH state S`, and the
