@@ -62,26 +62,27 @@ fetch_vmlinuz() {
 	local root=$1 kver=$2 dir pkg deb img ko
 	dir=$SEQSTATE_CACHE/kernels/$kver
 	[ -e "$dir/vmlinuz" ] && [ -d "$dir/diag" ] && return 0
-	rm -rf "$dir/diag"
+	rm -rf "$dir/x" "$dir/diag"
 	mkdir -p "$dir/x" "$root/tmp/seqstate-dl"
-	for pkg in "linux-binary-$kver" "linux-image-$kver"; do
+	# The image: in linux-image up to trixie, in linux-binary from sid on, whose modules
+	# come in linux-modules.
+	for pkg in "linux-binary-$kver" "linux-image-$kver" "linux-modules-$kver"; do
 		in_chroot "$root" sh -c "cd /tmp/seqstate-dl && apt-get download -qq $pkg" \
 			>/dev/null 2>&1 || continue
 		deb=$(ls "$root"/tmp/seqstate-dl/"${pkg}"_*.deb | head -n 1)
 		dpkg-deb -x "$deb" "$dir/x"
 		rm -f "$root"/tmp/seqstate-dl/*.deb
-		mkdir -p "$dir/diag"	# stays empty where the kernel has them built in
-		for ko in $(find "$dir/x" -name 'inet_diag.ko*' -o -name 'tcp_diag.ko*'); do
-			case $ko in
-			*.xz) xz -dc "$ko" ;;
-			*.zst) zstd -qdc "$ko" ;;
-			*) cat "$ko" ;;
-			esac >"$dir/diag/$(basename "${ko%.xz}" .zst)"
-		done
-		# /boot up to trixie; sid's linux-binary keeps it next to the modules.
-		for img in "$dir"/x/boot/vmlinuz-* "$dir"/x/usr/lib/modules/*/vmlinuz; do
-			[ -e "$img" ] && mv "$img" "$dir/vmlinuz" && break 2
-		done
+	done
+	for img in "$dir"/x/boot/vmlinuz-* "$dir"/x/usr/lib/modules/*/vmlinuz; do
+		[ -e "$img" ] && mv "$img" "$dir/vmlinuz" && break
+	done
+	mkdir -p "$dir/diag"	# stays empty where the kernel has them built in
+	for ko in $(find "$dir/x" -name 'inet_diag.ko*' -o -name 'tcp_diag.ko*'); do
+		case $ko in
+		*.xz) xz -dc "$ko" ;;
+		*.zst) zstd -qdc "$ko" ;;
+		*) cat "$ko" ;;
+		esac >"$dir/diag/$(basename "${ko%.xz}" .zst)"
 	done
 	rm -rf "$dir/x"
 	[ -e "$dir/vmlinuz" ] || die "no vmlinuz found for $kver"

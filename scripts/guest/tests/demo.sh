@@ -30,6 +30,22 @@ show grep . /sys/kernel/seqstate/states/close_wait/oldest_age_ms
 kill %1
 wait
 
+# Who: the same sockets by the cgroup they were made in, a web server leaking CLOSE-WAIT
+# beside a database client.
+mkdir /sys/fs/cgroup/web /sys/fs/cgroup/db
+into='echo $$ >"$0/cgroup.procs" && exec "$@"'
+sh -c "$into" /sys/fs/cgroup/web seqload hold --listen 1 --close-wait 4 --ready-file /tmp/w \
+	>/dev/null &
+wait_ready /tmp/w $!
+sh -c "$into" /sys/fs/cgroup/db seqload hold --established 3 --time-wait 2 --ready-file /tmp/d \
+	>/dev/null &
+wait_ready /tmp/d $!
+show cat /proc/net/seqstate/cgroups
+show ss -tanH state close-wait cgroup /web
+show grep -e 'cgroup_sockets.*close_wait' /proc/net/seqstate/metrics
+kill %1 %2
+wait
+
 # The ISN generator, switched into TCP: a connection's SYN and SYN-ACK on the wire.
 echo 1 >/sys/kernel/seqstate/isn/active
 seqload capture -i lo -p 7200 -n 2 >/tmp/cap &
