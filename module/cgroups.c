@@ -45,25 +45,7 @@
 static bool cgroups = true;
 static unsigned int cgroups_max = 256;
 
-/* "0" or "1" and nothing else, as durations. Load time. */
-static int cgroups_set(const char *val, const struct kernel_param *kp)
-{
-	unsigned int v;
-
-	if (seqstate_parse_uint(val, strlen(val), 1, &v)) {
-		pr_info_ratelimited("cgroups takes 0 or 1\n");
-		return -EINVAL;
-	}
-	*(bool *)kp->arg = v;
-	return 0;
-}
-
-static const struct kernel_param_ops cgroups_ops = {
-	.set = cgroups_set,
-	.get = param_get_bool,
-};
-
-module_param_cb(cgroups, &cgroups_ops, &cgroups, 0444);
+module_param_cb(cgroups, &seqstate_param_switch, &cgroups, 0444);
 MODULE_PARM_DESC(cgroups, "Count sockets by the cgroup (v2) they were made in: 1 (default) or 0");
 
 static int cgroups_max_set(const char *val, const struct kernel_param *kp)

@@ -8,11 +8,34 @@
 #include <linux/export.h>
 #include <linux/inet.h>
 #include <linux/kernel.h>
+#include <linux/moduleparam.h>
+#include <linux/printk.h>
 #include <linux/socket.h>
 #include <linux/string.h>
 #include <seqstate/isn.h>
 #include "compat.h"
 #include "parse.h"
+
+/*
+ * A load-time switch: "0" or "1" and nothing else (param_set_bool() takes "yes", "on",
+ * "1junk"). An insmod argument is a C string: strlen() is all of it.
+ */
+static int seqstate_switch_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (seqstate_parse_uint(val, strlen(val), 1, &v)) {
+		pr_info_ratelimited(KBUILD_MODNAME ": %s takes 0 or 1\n", kp->name);
+		return -EINVAL;
+	}
+	*(bool *)kp->arg = v;
+	return 0;
+}
+
+const struct kernel_param_ops seqstate_param_switch = {
+	.set = seqstate_switch_set,
+	.get = param_get_bool,
+};
 
 /* @len without the one newline that may end the input. */
 static size_t seqstate_strip_newline(const char *buf, size_t len)

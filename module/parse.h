@@ -3,6 +3,7 @@
 #define _SEQSTATE_PARSE_H
 
 #include <linux/in6.h>
+#include <linux/moduleparam.h>
 #include <linux/types.h>
 
 /*
@@ -13,6 +14,9 @@
 
 /* Decimal digits without leading zeros, no more than @max. */
 int seqstate_parse_uint(const char *buf, size_t len, unsigned int max, unsigned int *val);
+
+/* The ops of a load-time switch (a bool module parameter): "0" or "1" only. */
+extern const struct kernel_param_ops seqstate_param_switch;
 
 /* "LADDR LPORT RADDR RPORT" with single spaces, both addresses IPv4 or both IPv6. */
 struct seqstate_tuple {

@@ -49,25 +49,7 @@
 
 static bool durations = true;
 
-/* "0" or "1" and nothing else (param_set_bool() takes "yes", "on", "1junk"). Load time. */
-static int durations_set(const char *val, const struct kernel_param *kp)
-{
-	unsigned int v;
-
-	if (seqstate_parse_uint(val, strlen(val), 1, &v)) {
-		pr_info_ratelimited("durations takes 0 or 1\n");
-		return -EINVAL;
-	}
-	*(bool *)kp->arg = v;
-	return 0;
-}
-
-static const struct kernel_param_ops durations_ops = {
-	.set = durations_set,
-	.get = param_get_bool,
-};
-
-module_param_cb(durations, &durations_ops, &durations, 0444);
+module_param_cb(durations, &seqstate_param_switch, &durations, 0444);
 MODULE_PARM_DESC(durations, "Time sockets in each state (histograms, oldest ages): 1 (default) or 0");
 
 static DEFINE_STATIC_KEY_FALSE(seqstate_timing_key);
