@@ -96,6 +96,7 @@ assert_eq "/ss-b close_wait" 3 "$(cg_now /ss-b close_wait)"
 # Accepted sockets are their listener's: a server in c, its clients in b.
 e_c=$(cg_entered /ss-c established)
 s_b=$(cg_entered /ss-b syn_sent)
+r_ns=$(entered syn_recv)
 sh -c "$into" $cg/ss-c seqload listen -p 7001 -n 10 >/dev/null &
 srv=$!
 wait_until 120 listening ":7001"
@@ -103,7 +104,10 @@ sh -c "$into" $cg/ss-b seqload connect -a 127.0.0.1 -p 7001 -n 10 >/dev/null
 wait $srv
 assert_eq "/ss-c accepted (entered established)" 10 $(($(cg_entered /ss-c established) - e_c))
 assert_eq "/ss-b connected (entered syn_sent)" 10 $(($(cg_entered /ss-b syn_sent) - s_b))
-assert_eq "/ss-c syn_recv entered as often" 10 "$(cg_entered /ss-c syn_recv)"
+# A SYN-ACK retransmitted on a slow kernel can make two children of one request (README):
+# the namespace counts them too, and only c accepts here.
+assert_eq "/ss-c syn_recv entered, as the namespace counts them" \
+	$(($(entered syn_recv) - r_ns)) "$(cg_entered /ss-c syn_recv)"
 
 # Half-open: request socks are their listener's cgroup's.
 ip addr add 10.9.0.1/32 dev lo
