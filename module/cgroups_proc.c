@@ -14,14 +14,17 @@
 #include "cgroups.h"
 #include "cgroups_proc.h"
 #include "counters.h"
+#include "tallies.h"
 
 /* The path of @row's cgroup as the reader sees it, in @buf (PATH_MAX bytes). */
-static const char *seqstate_cg_path(const struct seqstate_cg_row *row, char *buf)
+static const char *seqstate_cg_path(const struct seqstate_tally_row *row, char *buf)
 {
-	if (!row->cgrp)
+	struct cgroup *cgrp = (struct cgroup *)row->key;
+
+	if (!cgrp)
 		return "(other)";
 #ifdef CONFIG_SOCK_CGROUP_DATA
-	if (cgroup_path_ns(row->cgrp, buf, PATH_MAX, current->nsproxy->cgroup_ns) >= 0)
+	if (cgroup_path_ns(cgrp, buf, PATH_MAX, current->nsproxy->cgroup_ns) >= 0)
 		return buf;
 #endif
 	return "(unknown)";
@@ -48,15 +51,9 @@ static void seqstate_seq_label(struct seq_file *seq, const char *s)
 	}
 }
 
-/* The states a cgroup's sockets can be in: all but CLOSE, in the states file's order. */
-static const u8 seqstate_cg_states[] = {
-	TCP_LISTEN, TCP_SYN_SENT, TCP_SYN_RECV, TCP_ESTABLISHED, TCP_FIN_WAIT1, TCP_FIN_WAIT2,
-	TCP_CLOSE_WAIT, TCP_CLOSING, TCP_LAST_ACK, TCP_TIME_WAIT,
-};
-
 int seqstate_cgroups_proc_show(struct seq_file *seq, void *v)
 {
-	struct seqstate_cg_row *rows;
+	struct seqstate_tally_row *rows;
 	char *buf;
 	int n, r, i;
 
@@ -65,28 +62,28 @@ int seqstate_cgroups_proc_show(struct seq_file *seq, void *v)
 		return n;
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!buf) {
-		seqstate_cgroups_release(rows, n);
+		seqstate_tallies_release(rows, n);
 		return -ENOMEM;
 	}
 	seq_printf(seq, "%-10s", "cgroup_id");
-	for (i = 0; i < ARRAY_SIZE(seqstate_cg_states); i++)
-		seq_printf(seq, " %11s", seqstate_state_name(seqstate_cg_states[i]));
+	for (i = 0; i < ARRAY_SIZE(seqstate_tally_states); i++)
+		seq_printf(seq, " %11s", seqstate_state_name(seqstate_tally_states[i]));
 	seq_printf(seq, " %11s %s\n", "halfopen", "path");
 	for (r = 0; r < n; r++) {
 		seq_printf(seq, "%-10llu", rows[r].id);
-		for (i = 0; i < ARRAY_SIZE(seqstate_cg_states); i++)
-			seq_printf(seq, " %11lld", rows[r].now[seqstate_cg_states[i]]);
+		for (i = 0; i < ARRAY_SIZE(seqstate_tally_states); i++)
+			seq_printf(seq, " %11lld", rows[r].now[seqstate_tally_states[i]]);
 		seq_printf(seq, " %11lld ", rows[r].halfopen);
 		seq_escape(seq, seqstate_cg_path(&rows[r], buf), " \t\n\\");
 		seq_putc(seq, '\n');
 	}
 	kfree(buf);
-	seqstate_cgroups_release(rows, n);
+	seqstate_tallies_release(rows, n);
 	return 0;
 }
 
 static void seqstate_cg_labels(struct seq_file *seq, const char *name, const char *path,
-			       const struct seqstate_cg_row *row)
+			       const struct seqstate_tally_row *row)
 {
 	seq_printf(seq, "%s{cgroup=\"", name);
 	seqstate_seq_label(seq, path);
@@ -94,7 +91,7 @@ static void seqstate_cg_labels(struct seq_file *seq, const char *name, const cha
 }
 
 /* Each row's path, once: cgroup_path_ns() takes cgroup_mutex. NULL: no memory. */
-static char **seqstate_cg_paths(const struct seqstate_cg_row *rows, int n)
+static char **seqstate_cg_paths(const struct seqstate_tally_row *rows, int n)
 {
 	char **paths = kcalloc(n, sizeof(*paths), GFP_KERNEL);
 	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
@@ -117,7 +114,7 @@ static char **seqstate_cg_paths(const struct seqstate_cg_row *rows, int n)
 
 void seqstate_cgroups_metrics(struct seq_file *seq, const struct net *net)
 {
-	struct seqstate_cg_row *rows;
+	struct seqstate_tally_row *rows;
 	const char *name;
 	char **paths;
 	int n, r, i, s;
@@ -132,8 +129,8 @@ void seqstate_cgroups_metrics(struct seq_file *seq, const struct net *net)
 	seq_printf(seq, "# HELP %s TCP sockets in each state now, by the cgroup they were made in.\n"
 		   "# TYPE %s gauge\n", name, name);
 	for (r = 0; r < n; r++)
-		for (i = 0; i < ARRAY_SIZE(seqstate_cg_states); i++) {
-			s = seqstate_cg_states[i];
+		for (i = 0; i < ARRAY_SIZE(seqstate_tally_states); i++) {
+			s = seqstate_tally_states[i];
 			seqstate_cg_labels(seq, name, paths[r], &rows[r]);
 			seq_printf(seq, ",state=\"%s\"} %lld\n", seqstate_state_name(s),
 				   rows[r].now[s]);
@@ -142,8 +139,8 @@ void seqstate_cgroups_metrics(struct seq_file *seq, const struct net *net)
 	seq_printf(seq, "# HELP %s Sockets that entered each state, by the cgroup they were made in.\n"
 		   "# TYPE %s counter\n", name, name);
 	for (r = 0; r < n; r++)
-		for (i = 0; i < ARRAY_SIZE(seqstate_cg_states); i++) {
-			s = seqstate_cg_states[i];
+		for (i = 0; i < ARRAY_SIZE(seqstate_tally_states); i++) {
+			s = seqstate_tally_states[i];
 			seqstate_cg_labels(seq, name, paths[r], &rows[r]);
 			seq_printf(seq, ",state=\"%s\"} %llu\n", seqstate_state_name(s),
 				   rows[r].entered[s]);
@@ -162,5 +159,5 @@ void seqstate_cgroups_metrics(struct seq_file *seq, const struct net *net)
 		kfree(paths[r]);
 	kfree(paths);
 out:
-	seqstate_cgroups_release(rows, n);
+	seqstate_tallies_release(rows, n);
 }

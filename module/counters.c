@@ -87,6 +87,7 @@ static const char *const seqstate_miss_names[SEQSTATE_NR_MISS] = {
 	[SEQSTATE_MISS_LISTENER]	= "listener",
 	[SEQSTATE_MISS_RECORD]		= "record",
 	[SEQSTATE_MISS_CGROUP]		= "cgroup",
+	[SEQSTATE_MISS_PORT]		= "port",
 };
 
 /* Any context. */

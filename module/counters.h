@@ -43,6 +43,7 @@ enum seqstate_miss {
 	SEQSTATE_MISS_LISTENER,		/* a listener could not be tracked (no memory) */
 	SEQSTATE_MISS_RECORD,		/* no record for a socket: untimed when it leaves */
 	SEQSTATE_MISS_CGROUP,		/* no entry for a socket's cgroup: counted in (other) */
+	SEQSTATE_MISS_PORT,		/* no entry for a listening port: its sockets uncounted */
 	SEQSTATE_NR_MISS
 };
 

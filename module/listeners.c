@@ -36,6 +36,7 @@
 #include "counters.h"
 #include "listener_ring.h"
 #include "listeners.h"
+#include "records.h"
 #include "walk.h"
 
 struct seqstate_listener {
@@ -148,6 +149,7 @@ static void seqstate_listeners_tick(struct work_struct *work)
 		if (READ_ONCE(l->sk->sk_state) == TCP_LISTEN) {
 			list_del(&l->pending_node);
 			l->check_at = 0;
+			seqstate_records_listening(l->sk, l->group->net);
 		} else if (!inet_csk_reqsk_queue_len(l->sk)) {
 			seqstate_listener_unlink(l, &dead);
 		} else {
@@ -207,6 +209,7 @@ static void seqstate_listener_note(struct sock *sk, bool listen)
 	list_add_tail_rcu(&l->all_node, &seqstate_all);
 	seqstate_memory_add(sizeof(*l));
 	seqstate_listener_check_later(l);
+	seqstate_records_listening(sk, net);
 	return;
 
 err_group:

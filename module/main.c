@@ -12,17 +12,19 @@
 #include "isn_hook.h"
 #include "listeners.h"
 #include "netns.h"
+#include "ports.h"
 #include "proc.h"
 #include "records.h"
 #include "sysfs.h"
+#include "tallies.h"
 #include "timewait.h"
 #include "tracepoint.h"
 
 /*
  * Each step comes before what uses it, and exit undoes them in exactly the reverse order:
  *  - the listeners first: the probe feeds them, /proc and sysfs read them until they go;
- *  - the host key before the namespaces: theirs need the RNG ready too; the cgroup table
- *    before the records that name its entries; the record table and the host's histograms
+ *  - the host key before the namespaces: theirs need the RNG ready too; the breakdowns'
+ *    table before the records that name its entries; the record table and the host's histograms
  *    before the namespaces, which have their own;
  *  - the namespace table before anything that looks a namespace up: the ISN hook (which
  *    isn_active=1 rekey_guard_s=0 switches in at once), the files, the probes. At unload
@@ -41,12 +43,12 @@ static int __init seqstate_init(void)
 	err = seqstate_isn_keys_init();
 	if (err)
 		goto err_listeners;
-	err = seqstate_cgroups_init();
-	if (err)
-		goto err_isn_keys;
+	seqstate_cgroups_init();
+	seqstate_ports_init();
+	seqstate_tallies_init();
 	err = seqstate_records_init();
 	if (err)
-		goto err_cgroups;
+		goto err_tallies;
 	err = seqstate_netns_init();
 	if (err)
 		goto err_records;
@@ -83,9 +85,10 @@ err_netns:
 	seqstate_netns_exit();
 err_records:
 	seqstate_records_exit();
-err_cgroups:
+err_tallies:
+	seqstate_tallies_exit();
+	seqstate_ports_exit();
 	seqstate_cgroups_exit();
-err_isn_keys:
 	seqstate_isn_keys_exit();
 err_listeners:
 	seqstate_listeners_exit();
@@ -101,6 +104,8 @@ static void __exit seqstate_exit(void)
 	seqstate_isn_hook_exit();
 	seqstate_netns_exit();
 	seqstate_records_exit();
+	seqstate_tallies_exit();
+	seqstate_ports_exit();
 	seqstate_cgroups_exit();
 	seqstate_isn_keys_exit();
 	seqstate_listeners_exit();

@@ -24,6 +24,7 @@
 #include <net/net_namespace.h>
 #include <seqstate/seqstate.h>
 #include "cgroups.h"
+#include "ports.h"
 #include "counters.h"
 #include "isn_key.h"
 #include "listeners.h"
@@ -315,8 +316,8 @@ static int __net_init seqstate_netns_init_net(struct net *net)
 		if (!rcu_access_pointer(sn->isn_key))
 			goto err_free;
 	}
-	/* Before the namespace is found: its records need its (other) entry. */
-	if (seqstate_cgroups_netns_init(net))
+	/* Before the namespace is found: its records need its anchor entries. */
+	if (seqstate_cgroups_netns_init(net) || seqstate_ports_netns_init(net))
 		goto err_free;
 
 	spin_lock_bh(&seqstate_nets_lock);
@@ -327,6 +328,7 @@ static int __net_init seqstate_netns_init_net(struct net *net)
 	return 0;
 
 err_free:
+	seqstate_ports_netns_exit(net);
 	seqstate_cgroups_netns_exit(net);
 	seqstate_netns_free(sn);
 	return -ENOMEM;
@@ -366,6 +368,7 @@ static void __net_exit seqstate_netns_exit_net(struct net *net)
 	if (found)
 		seqstate_netns_free(found);
 	/* A grace period after pre_exit: no probe that found @net counted still runs. */
+	seqstate_ports_netns_exit(net);
 	seqstate_cgroups_netns_exit(net);
 }
 

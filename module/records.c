@@ -18,9 +18,10 @@
  * last (CLOSE, or a timewait socket's death). Where none could be had, the socket is
  * counted as missed now and as untimed when it leaves its state: never a wrong duration.
  *
- * A record also names the entry of the socket's cgroup (cgroups.c), read when the socket
- * enters its first state: records are kept whenever durations or cgroups are on, and with
- * durations=0 they are on no age list.
+ * A record also names the entries of the breakdowns (tallies.c) it is counted in: its
+ * socket's cgroup (cgroups.c) and listening port (ports.c), read when the socket enters its
+ * first state, or its port when it has one. Records are kept whenever durations or a
+ * breakdown is on; with durations=0 they are on no age list.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -45,7 +46,9 @@
 #include "compat.h"
 #include "counters.h"
 #include "parse.h"
+#include "ports.h"
 #include "records.h"
+#include "tallies.h"
 
 static bool durations = true;
 
@@ -65,10 +68,22 @@ bool seqstate_records_on(void)
 	return static_branch_likely(&seqstate_records_key);
 }
 
+/* The entries of the breakdowns a record is counted in, in its state; NULL: in none. */
+enum {
+	SEQSTATE_BY_CGROUP,
+	SEQSTATE_BY_PORT,
+	SEQSTATE_NR_BY
+};
+
+struct seqstate_rec_by {
+	struct seqstate_tally *t[SEQSTATE_NR_BY];
+	bool port_pending;		/* no local port yet: look again at the next state */
+};
+
 struct seqstate_rec {
 	struct hlist_node hash;		/* in its bucket, by sk */
 	const void *sk;			/* a full socket or a timewait socket */
-	struct seqstate_cg *cg;		/* counted in it, in state; NULL: in none */
+	struct seqstate_rec_by by;
 	struct list_head host;		/* on its CPU's host age list for its state */
 	struct list_head net;		/* on its namespace's, or empty */
 	u64 since;			/* ktime_get_ns() when it entered its state */
@@ -295,11 +310,65 @@ static void seqstate_rec_unlink(struct seqstate_rec *rec)
 	raw_spin_unlock(lock);
 }
 
-/* A new record for @sk, in @cg (a reference it now holds), on no list yet. */
-static void seqstate_rec_init(struct seqstate_rec *rec, const void *sk, struct seqstate_cg *cg)
+/*
+ * The entries for a new record of @sk (a full socket, or a timewait one: cgroup (other)),
+ * entering @state. @may_alloc: not from a probe.
+ */
+static void seqstate_by_get(struct seqstate_rec_by *by, const struct net *net, const void *sk,
+			    int state, bool may_alloc)
+{
+	by->t[SEQSTATE_BY_CGROUP] = seqstate_cg_get(net, sk, may_alloc);
+	by->t[SEQSTATE_BY_PORT] = seqstate_port_get(net, sk, state, may_alloc,
+						    &by->port_pending);
+}
+
+static void seqstate_by_put(struct seqstate_rec_by *by)
+{
+	int i;
+
+	for (i = 0; i < SEQSTATE_NR_BY; i++) {
+		seqstate_tally_put(by->t[i]);
+		by->t[i] = NULL;
+	}
+}
+
+static void seqstate_by_count(const struct seqstate_rec_by *by, int from, int to)
+{
+	int i;
+
+	for (i = 0; i < SEQSTATE_NR_BY; i++)
+		seqstate_tally_count(by->t[i], from, to);
+}
+
+static void seqstate_by_found(const struct seqstate_rec_by *by, int state)
+{
+	int i;
+
+	for (i = 0; i < SEQSTATE_NR_BY; i++)
+		seqstate_tally_found(by->t[i], state);
+}
+
+/*
+ * @rec had no local port when it entered its first state: its port's entry now, if it has
+ * one, in its state. From a probe, under its bucket lock and rcu_read_lock().
+ */
+static void seqstate_rec_port_again(struct seqstate_rec *rec, const struct net *net)
+{
+	struct seqstate_tally *t;
+
+	t = seqstate_port_get(net, rec->sk, rec->state, false, &rec->by.port_pending);
+	if (t) {
+		rec->by.t[SEQSTATE_BY_PORT] = t;
+		seqstate_tally_found(t, rec->state);
+	}
+}
+
+/* A new record for @sk, in @by's entries (references it now holds), on no list yet. */
+static void seqstate_rec_init(struct seqstate_rec *rec, const void *sk,
+			      const struct seqstate_rec_by *by)
 {
 	rec->sk = sk;
-	rec->cg = cg;
+	rec->by = *by;
 	rec->state = 0;
 	rec->cpu = raw_smp_processor_id();	/* a hint: seqstate_rec_enter() settles it */
 	INIT_LIST_HEAD(&rec->host);
@@ -319,9 +388,9 @@ static void seqstate_rec_enter(struct seqstate_rec *rec, struct seqstate_timing 
 	struct list_head *host;
 
 	if (since_load && !rec->state)
-		seqstate_cg_found(rec->cg, state);
+		seqstate_by_found(&rec->by, state);
 	else
-		seqstate_cg_count(rec->cg, rec->state, state);
+		seqstate_by_count(&rec->by, rec->state, state);
 	rec->state = state;
 	rec->unknown_since = since_load;
 	if (!seqstate_timing_on())
@@ -370,24 +439,13 @@ static void seqstate_rec_leave(struct seqstate_rec *rec, struct seqstate_timing 
 	}
 }
 
-/* @rec leaves its last state: off the lists and the table, out of its cgroup's counts. */
+/* @rec leaves its last state: off the lists and the table, out of its entries' counts. */
 static void seqstate_rec_done(struct seqstate_rec *rec)
 {
 	seqstate_rec_unlink(rec);
 	hlist_del(&rec->hash);
-	seqstate_cg_count(rec->cg, rec->state, 0);
-	seqstate_cg_put(rec->cg);
-	rec->cg = NULL;
-}
-
-/*
- * The cgroup entry for a new record of @sk (a full socket, or a timewait one: (other)).
- * @may_alloc: not from a probe.
- */
-static struct seqstate_cg *seqstate_rec_cgroup(const struct net *net, const void *sk,
-					       bool may_alloc)
-{
-	return seqstate_cgroups_on() ? seqstate_cg_get(net, sk, may_alloc) : NULL;
+	seqstate_by_count(&rec->by, rec->state, 0);
+	seqstate_by_put(&rec->by);
 }
 
 void seqstate_records_change(const void *sk, const struct net *net, struct seqstate_timing *t,
@@ -397,14 +455,16 @@ void seqstate_records_change(const void *sk, const struct net *net, struct seqst
 	raw_spinlock_t *lock = seqstate_rec_lock(bucket);
 	bool first = oldstate == TCP_CLOSE || (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV);
 	struct seqstate_rec *rec, *spare = NULL, *gone = NULL;
-	struct seqstate_cg *cg = NULL;
+	struct seqstate_rec_by by = {};
+	bool have_by = false;
 	unsigned long flags;
 	u64 now;
 
 	/* A socket entering its first state needs a record: get it before the lock. */
 	if (newstate != TCP_CLOSE && first) {
 		spare = seqstate_rec_alloc();
-		cg = seqstate_rec_cgroup(net, sk, false);
+		seqstate_by_get(&by, net, sk, newstate, false);
+		have_by = true;
 	}
 again:
 	raw_spin_lock_irqsave(lock, flags);
@@ -413,8 +473,9 @@ again:
 		raw_spin_unlock_irqrestore(lock, flags);
 		spare = seqstate_rec_alloc();
 		if (spare) {
-			if (!cg)
-				cg = seqstate_rec_cgroup(net, sk, false);
+			if (!have_by)
+				seqstate_by_get(&by, net, sk, newstate, false);
+			have_by = true;
 			goto again;
 		}
 		seqstate_miss(SEQSTATE_MISS_RECORD);
@@ -431,23 +492,25 @@ again:
 		if (!rec && spare) {
 			rec = spare;
 			spare = NULL;
-			seqstate_rec_init(rec, sk, cg);
-			cg = NULL;
+			seqstate_rec_init(rec, sk, &by);
+			memset(&by, 0, sizeof(by));
 			hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
 		} else if (rec && first) {
 			/*
 			 * Left by an earlier socket at this address whose end went unseen: out
-			 * of that one's cgroup, into this one's.
+			 * of that one's entries, into this one's.
 			 */
-			seqstate_cg_count(rec->cg, rec->state, 0);
-			swap(rec->cg, cg);
+			seqstate_by_count(&rec->by, rec->state, 0);
+			swap(rec->by, by);
 			rec->state = 0;
+		} else if (rec && unlikely(rec->by.port_pending)) {
+			seqstate_rec_port_again(rec, net);
 		}
 		if (rec)
 			seqstate_rec_enter(rec, t, newstate, now, false);
 	}
 	raw_spin_unlock_irqrestore(lock, flags);
-	seqstate_cg_put(cg);
+	seqstate_by_put(&by);
 	if (gone)
 		seqstate_rec_free(gone);
 	if (spare)
@@ -456,7 +519,7 @@ again:
 
 /*
  * A socket that stays in its state (FIN-WAIT-2 going on as a timewait socket) keeps its
- * entry time; without a record, its time there is unknown. Its record keeps its cgroup.
+ * entry time; without a record, its time there is unknown. Its record keeps its entries.
  */
 void seqstate_records_move(const void *sk, const void *tw, const struct net *net,
 			   struct seqstate_timing *t, int oldstate, int newstate)
@@ -465,6 +528,7 @@ void seqstate_records_move(const void *sk, const void *tw, const struct net *net
 	raw_spinlock_t *lock = seqstate_rec_lock(bucket);
 	bool stays = oldstate == newstate;
 	struct seqstate_rec *rec, *stale;
+	struct seqstate_rec_by by;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(lock, flags);
@@ -481,8 +545,9 @@ void seqstate_records_move(const void *sk, const void *tw, const struct net *net
 			seqstate_miss(SEQSTATE_MISS_RECORD);
 			return;
 		}
-		/* @sk is still whole: its cgroup is there to read. */
-		seqstate_rec_init(rec, tw, seqstate_rec_cgroup(net, sk, false));
+		/* @sk is still whole: its cgroup and port are there to read. */
+		seqstate_by_get(&by, net, sk, newstate, false);
+		seqstate_rec_init(rec, tw, &by);
 	}
 	/* Nobody can find @tw before it is hashed, after this. */
 	rec->sk = tw;
@@ -513,7 +578,7 @@ void seqstate_records_found(const void *sk, const struct net *net, struct seqsta
 	u32 bucket = seqstate_rec_bucket(sk);
 	raw_spinlock_t *lock = seqstate_rec_lock(bucket);
 	struct seqstate_rec *rec = seqstate_rec_new(GFP_ATOMIC);
-	struct seqstate_cg *cg;
+	struct seqstate_rec_by by;
 	unsigned long flags;
 
 	if (!rec) {
@@ -521,20 +586,54 @@ void seqstate_records_found(const void *sk, const struct net *net, struct seqsta
 		return;
 	}
 	rcu_read_lock();
-	cg = seqstate_rec_cgroup(net, sk, true);
+	seqstate_by_get(&by, net, sk, state, true);
 	rcu_read_unlock();
 	raw_spin_lock_irqsave(lock, flags);
 	if (!seqstate_rec_find(bucket, sk)) {
-		seqstate_rec_init(rec, sk, cg);
-		cg = NULL;
+		seqstate_rec_init(rec, sk, &by);
+		memset(&by, 0, sizeof(by));
 		hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
 		seqstate_rec_enter(rec, t, state, seqstate_load_ns, true);
 		rec = NULL;
 	}
 	raw_spin_unlock_irqrestore(lock, flags);
-	seqstate_cg_put(cg);
+	seqstate_by_put(&by);
 	if (rec)
 		seqstate_rec_delete(rec);
+}
+
+void seqstate_records_listening(const struct sock *sk, const struct net *net)
+{
+	u32 bucket = seqstate_rec_bucket(sk);
+	raw_spinlock_t *lock = seqstate_rec_lock(bucket);
+	struct seqstate_tally *t = NULL;
+	struct seqstate_rec *rec;
+	unsigned long flags;
+	bool pending;
+
+	if (!seqstate_ports_on())
+		return;
+	rcu_read_lock();
+	raw_spin_lock_irqsave(lock, flags);
+	rec = seqstate_rec_find(bucket, sk);
+	pending = rec && rec->by.port_pending && rec->state == TCP_LISTEN;
+	raw_spin_unlock_irqrestore(lock, flags);
+	/* Made outside the lock: this may allocate, on PREEMPT_RT too. */
+	if (pending)
+		t = seqstate_port_get(net, sk, TCP_LISTEN, true, &pending);
+	if (t) {
+		raw_spin_lock_irqsave(lock, flags);
+		rec = seqstate_rec_find(bucket, sk);
+		if (rec && rec->by.port_pending && rec->state == TCP_LISTEN) {
+			rec->by.port_pending = false;
+			rec->by.t[SEQSTATE_BY_PORT] = t;
+			seqstate_tally_count(t, 0, TCP_LISTEN);
+			t = NULL;
+		}
+		raw_spin_unlock_irqrestore(lock, flags);
+	}
+	seqstate_tally_put(t);
+	rcu_read_unlock();
 }
 
 void seqstate_records_forget(struct seqstate_timing *t)
@@ -627,7 +726,7 @@ int seqstate_records_init(void)
 	size_t bytes;
 	int i, cpu;
 
-	if (!durations && !seqstate_cgroups_on())
+	if (!durations && !seqstate_cgroups_on() && !seqstate_ports_on())
 		return 0;
 	seqstate_rec_cache = KMEM_CACHE(seqstate_rec, 0);
 	if (!seqstate_rec_cache)

@@ -23,7 +23,7 @@ struct seqstate_timing {
 
 /* The module parameter "durations", set at load: histograms and age lists kept at all. */
 bool seqstate_timing_on(void);
-/* Records kept at all: for durations, or for the gauges by cgroup. */
+/* Records kept at all: for durations, or for a breakdown (cgroups, ports). */
 bool seqstate_records_on(void);
 
 int seqstate_records_init(void);
@@ -45,6 +45,11 @@ void seqstate_records_move(const void *sk, const void *tw, const struct net *net
 /* At load: @sk was in @state before us; it is aged from the load. Process context. */
 void seqstate_records_found(const void *sk, const struct net *net, struct seqstate_timing *t,
 			    int state);
+/*
+ * listeners.c sees @sk listening in @net: a listener that listen()ed without bind() had no
+ * port at its event, and joins its port's entry now. Process context.
+ */
+void seqstate_records_listening(const struct sock *sk, const struct net *net);
 /* A namespace goes: its records leave its age lists (they stay the host's). */
 void seqstate_records_forget(struct seqstate_timing *t);
 

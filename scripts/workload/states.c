@@ -24,11 +24,11 @@
 
 /* ---- hold ---- */
 
-enum { H_LISTEN, H_EST, H_CW, H_FW2, H_TW, H_SYNSENT, H_NR };
+enum { H_LISTEN, H_EST, H_CW, H_FW2, H_TW, H_SYNSENT, H_UNACCEPTED, H_NR };
 
 enum {
 	O_LISTEN = 256, O_EST, O_CW, O_FW2, O_TW, O_SYNSENT, O_SYNRECV,
-	O_READY, O_SECONDS,
+	O_READY, O_SECONDS, O_PORT, O_UNACCEPTED,
 };
 
 static const struct option hold_longopts[] = {
@@ -41,6 +41,8 @@ static const struct option hold_longopts[] = {
 	{ "syn-recv",	 required_argument, NULL, O_SYNRECV },
 	{ "ready-file",	 required_argument, NULL, O_READY },
 	{ "seconds",	 required_argument, NULL, O_SECONDS },
+	{ "port",	 required_argument, NULL, O_PORT },
+	{ "unaccepted",	 required_argument, NULL, O_UNACCEPTED },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -91,19 +93,20 @@ static void hold_listen(int fam, long n)
 
 struct pairs {
 	int fam, lfd;
-	long made;
+	long made, port;		/* port: one listener on it, for every pair */
 	struct sockaddr_storage sa;
 	socklen_t len;
 };
 
 static void next_pair(struct pairs *p, int *cfd, int *sfd)
 {
-	if (!(p->made++ % LISTENER_PAIRS)) {
+	if (p->port ? p->lfd < 0 : !(p->made % LISTENER_PAIRS)) {
 		if (p->lfd >= 0)
 			close(p->lfd);
-		p->lfd = make_listener(p->fam, NULL, 0);
+		p->lfd = make_listener(p->fam, NULL, p->port);
 		p->len = fill_addr(&p->sa, p->fam, NULL, local_port(p->lfd));
 	}
+	p->made++;
 	make_pair(p->lfd, &p->sa, p->len, cfd, sfd);
 }
 
@@ -130,10 +133,13 @@ static void hold_close_wait(struct pairs *p, long n)
 	free(fd);
 }
 
-/* Connected pairs; all their fds stay open until exit except time-wait. */
-static void hold_pairs(int fam, const long *cnt)
+/*
+ * Connected pairs; all their fds stay open until exit except time-wait. With @port, their
+ * listener is on it and stays open, with @cnt[H_UNACCEPTED] connections it never accepts.
+ */
+static void hold_pairs(int fam, const long *cnt, long port)
 {
-	struct pairs p = { .fam = fam, .lfd = -1 };
+	struct pairs p = { .fam = fam, .lfd = -1, .port = port };
 	int cfd, sfd;
 	long i;
 
@@ -150,8 +156,20 @@ static void hold_pairs(int fam, const long *cnt)
 		wait_state(sfd, TCP_CLOSE_WAIT, "time-wait server");
 		close(sfd);		/* LAST_ACK -> client in TIME-WAIT */
 	}
-	if (p.lfd >= 0)
-		close(p.lfd);
+	if (!port) {
+		if (p.lfd >= 0)
+			close(p.lfd);
+		return;
+	}
+	if (p.lfd < 0) {
+		p.lfd = make_listener(fam, NULL, port);
+		p.len = fill_addr(&p.sa, fam, NULL, port);
+	}
+	for (i = 0; i < cnt[H_UNACCEPTED]; i++) {
+		cfd = xsocket(fam, SOCK_STREAM, 0);
+		xconnect(cfd, &p.sa, p.len);
+		wait_state(cfd, TCP_ESTABLISHED, "unaccepted client");
+	}
 }
 
 static void hold_syn_sent(int fam, const char *addr, long n)
@@ -182,7 +200,7 @@ static void touch(const char *path)
 int cmd_hold(int argc, char **argv)
 {
 	const char *addr = NULL, *ready_file = NULL;
-	long h[H_NR] = { 0 }, seconds = -1;
+	long h[H_NR] = { 0 }, seconds = -1, port = 0;
 	bool ipv6 = false;
 	int fam;
 	const struct opt_def defs[] = {
@@ -195,6 +213,8 @@ int cmd_hold(int argc, char **argv)
 		{ .c = O_SYNRECV, .err = "syn-recv: use synflood" },
 		OPT_STR(O_READY, &ready_file),
 		OPT_NUM(O_SECONDS, &seconds, 0, INT_MAX),
+		OPT_NUM(O_PORT, &port, 1, 65535),
+		OPT_NUM(O_UNACCEPTED, &h[H_UNACCEPTED], 0, INT_MAX),
 		OPT_STR('a', &addr), OPT_FLAG('6', &ipv6), { 0 },
 	};
 
@@ -204,10 +224,12 @@ int cmd_hold(int argc, char **argv)
 
 	if (h[H_SYNSENT] && !addr)
 		usage_err("hold: --syn-sent needs -a ADDR");
+	if (h[H_UNACCEPTED] && !port)
+		usage_err("hold: --unaccepted needs --port P");
 	raise_nofile();
 	hold_listen(fam, h[H_LISTEN]);
-	if (h[H_EST] || h[H_CW] || h[H_TW])
-		hold_pairs(fam, h);
+	if (h[H_EST] || h[H_CW] || h[H_TW] || port)
+		hold_pairs(fam, h, port);
 	if (h[H_SYNSENT])
 		hold_syn_sent(fam, addr, h[H_SYNSENT]);
 	printf("ready\n");

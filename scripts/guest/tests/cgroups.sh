@@ -65,13 +65,6 @@ check_cgroups() {
 	echo "pass: $1: $(echo "$want" | wc -l) gauges equal ss's, rows add up to the states"
 }
 
-ss_state() {
-	case $1 in
-	listen) echo listening ;;
-	*) echo "$1" | sed 's/_/-/; s/\(fin-wait\)\([12]\)/\1-\2/' ;;
-	esac
-}
-
 # Before the load, in a: full sockets keep their cgroup, TIME-WAIT has none to read.
 sh -c "$into" $cg/ss-a seqload hold --listen 2 --established 3 --close-wait 2 --time-wait 4 \
 	--ready-file /tmp/a0 >/dev/null &
