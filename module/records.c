@@ -75,21 +75,23 @@ enum {
 	SEQSTATE_NR_BY
 };
 
+/* A record's entries while it is made. */
 struct seqstate_rec_by {
 	struct seqstate_tally *t[SEQSTATE_NR_BY];
-	bool port_pending;		/* no local port yet: look again at the next state */
+	bool port_pending;
 };
 
 struct seqstate_rec {
 	struct hlist_node hash;		/* in its bucket, by sk */
 	const void *sk;			/* a full socket or a timewait socket */
-	struct seqstate_rec_by by;
+	struct seqstate_tally *by[SEQSTATE_NR_BY];
 	struct list_head host;		/* on its CPU's host age list for its state */
 	struct list_head net;		/* on its namespace's, or empty */
 	u64 since;			/* ktime_get_ns() when it entered its state */
 	u16 cpu;			/* whose age lists it is on */
 	u8 state;			/* 0 until it enters its first */
 	u8 unknown_since;		/* there before us, or lost track: since is a bound */
+	u8 port_pending;		/* no local port yet: look again at the next state */
 };
 
 #define SEQSTATE_REC_LOCKS	256
@@ -322,30 +324,30 @@ static void seqstate_by_get(struct seqstate_rec_by *by, const struct net *net, c
 						    &by->port_pending);
 }
 
-static void seqstate_by_put(struct seqstate_rec_by *by)
+static void seqstate_by_put(struct seqstate_tally **by)
 {
 	int i;
 
 	for (i = 0; i < SEQSTATE_NR_BY; i++) {
-		seqstate_tally_put(by->t[i]);
-		by->t[i] = NULL;
+		seqstate_tally_put(by[i]);
+		by[i] = NULL;
 	}
 }
 
-static void seqstate_by_count(const struct seqstate_rec_by *by, int from, int to)
+static void seqstate_by_count(struct seqstate_tally *const *by, int from, int to)
 {
 	int i;
 
 	for (i = 0; i < SEQSTATE_NR_BY; i++)
-		seqstate_tally_count(by->t[i], from, to);
+		seqstate_tally_count(by[i], from, to);
 }
 
-static void seqstate_by_found(const struct seqstate_rec_by *by, int state)
+static void seqstate_by_found(struct seqstate_tally *const *by, int state)
 {
 	int i;
 
 	for (i = 0; i < SEQSTATE_NR_BY; i++)
-		seqstate_tally_found(by->t[i], state);
+		seqstate_tally_found(by[i], state);
 }
 
 /*
@@ -355,10 +357,12 @@ static void seqstate_by_found(const struct seqstate_rec_by *by, int state)
 static void seqstate_rec_port_again(struct seqstate_rec *rec, const struct net *net)
 {
 	struct seqstate_tally *t;
+	bool pending;
 
-	t = seqstate_port_get(net, rec->sk, rec->state, false, &rec->by.port_pending);
+	t = seqstate_port_get(net, rec->sk, rec->state, false, &pending);
+	rec->port_pending = pending;
 	if (t) {
-		rec->by.t[SEQSTATE_BY_PORT] = t;
+		rec->by[SEQSTATE_BY_PORT] = t;
 		seqstate_tally_found(t, rec->state);
 	}
 }
@@ -368,7 +372,8 @@ static void seqstate_rec_init(struct seqstate_rec *rec, const void *sk,
 			      const struct seqstate_rec_by *by)
 {
 	rec->sk = sk;
-	rec->by = *by;
+	memcpy(rec->by, by->t, sizeof(rec->by));
+	rec->port_pending = by->port_pending;
 	rec->state = 0;
 	rec->cpu = raw_smp_processor_id();	/* a hint: seqstate_rec_enter() settles it */
 	INIT_LIST_HEAD(&rec->host);
@@ -388,9 +393,9 @@ static void seqstate_rec_enter(struct seqstate_rec *rec, struct seqstate_timing 
 	struct list_head *host;
 
 	if (since_load && !rec->state)
-		seqstate_by_found(&rec->by, state);
+		seqstate_by_found(rec->by, state);
 	else
-		seqstate_by_count(&rec->by, rec->state, state);
+		seqstate_by_count(rec->by, rec->state, state);
 	rec->state = state;
 	rec->unknown_since = since_load;
 	if (!seqstate_timing_on())
@@ -444,8 +449,8 @@ static void seqstate_rec_done(struct seqstate_rec *rec)
 {
 	seqstate_rec_unlink(rec);
 	hlist_del(&rec->hash);
-	seqstate_by_count(&rec->by, rec->state, 0);
-	seqstate_by_put(&rec->by);
+	seqstate_by_count(rec->by, rec->state, 0);
+	seqstate_by_put(rec->by);
 }
 
 void seqstate_records_change(const void *sk, const struct net *net, struct seqstate_timing *t,
@@ -500,17 +505,20 @@ again:
 			 * Left by an earlier socket at this address whose end went unseen: out
 			 * of that one's entries, into this one's.
 			 */
-			seqstate_by_count(&rec->by, rec->state, 0);
-			swap(rec->by, by);
+			seqstate_by_count(rec->by, rec->state, 0);
+			seqstate_by_put(rec->by);
+			memcpy(rec->by, by.t, sizeof(rec->by));
+			rec->port_pending = by.port_pending;
+			memset(&by, 0, sizeof(by));
 			rec->state = 0;
-		} else if (rec && unlikely(rec->by.port_pending)) {
+		} else if (rec && unlikely(rec->port_pending)) {
 			seqstate_rec_port_again(rec, net);
 		}
 		if (rec)
 			seqstate_rec_enter(rec, t, newstate, now, false);
 	}
 	raw_spin_unlock_irqrestore(lock, flags);
-	seqstate_by_put(&by);
+	seqstate_by_put(by.t);
 	if (gone)
 		seqstate_rec_free(gone);
 	if (spare)
@@ -597,7 +605,7 @@ void seqstate_records_found(const void *sk, const struct net *net, struct seqsta
 		rec = NULL;
 	}
 	raw_spin_unlock_irqrestore(lock, flags);
-	seqstate_by_put(&by);
+	seqstate_by_put(by.t);
 	if (rec)
 		seqstate_rec_delete(rec);
 }
@@ -616,7 +624,7 @@ void seqstate_records_listening(const struct sock *sk, const struct net *net)
 	rcu_read_lock();
 	raw_spin_lock_irqsave(lock, flags);
 	rec = seqstate_rec_find(bucket, sk);
-	pending = rec && rec->by.port_pending && rec->state == TCP_LISTEN;
+	pending = rec && rec->port_pending && rec->state == TCP_LISTEN;
 	raw_spin_unlock_irqrestore(lock, flags);
 	/* Made outside the lock: this may allocate, on PREEMPT_RT too. */
 	if (pending)
@@ -624,9 +632,9 @@ void seqstate_records_listening(const struct sock *sk, const struct net *net)
 	if (t) {
 		raw_spin_lock_irqsave(lock, flags);
 		rec = seqstate_rec_find(bucket, sk);
-		if (rec && rec->by.port_pending && rec->state == TCP_LISTEN) {
-			rec->by.port_pending = false;
-			rec->by.t[SEQSTATE_BY_PORT] = t;
+		if (rec && rec->port_pending && rec->state == TCP_LISTEN) {
+			rec->port_pending = false;
+			rec->by[SEQSTATE_BY_PORT] = t;
 			seqstate_tally_count(t, 0, TCP_LISTEN);
 			t = NULL;
 		}

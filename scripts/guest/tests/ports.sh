@@ -127,7 +127,13 @@ echo "pass: every port went with its sockets"
 mem=$(settled_memory)
 seqload hold --listen 200 --seconds 0 >/dev/null
 wait_until 300 gone
-memory_back "$mem" "200 short-lived listeners"
+# On PREEMPT_RT the records come from per-CPU reserves of 256 that a worker refills once
+# below half, and go back to them: the burst may leave them fuller than it found them.
+slack=0
+if uname -v | grep -q PREEMPT_RT; then
+	slack=$(($(grep -c ^processor /proc/cpuinfo) * 128 * 88))
+fi
+memory_back $((mem + slack)) "200 short-lived listeners (slack $slack)"
 check_ports "at rest"
 unload_seqstate
 
