@@ -4,7 +4,9 @@
  * newline is -EINVAL, and a rejected input leaves the output untouched.
  */
 #include <kunit/test.h>
+#include <linux/in.h>
 #include <linux/socket.h>
+#include <linux/string.h>
 #include "../module/parse.h"
 
 static void seqstate_test_parse_uint(struct kunit *test)
@@ -89,9 +91,53 @@ static void seqstate_test_parse_tuple(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EINVAL, seqstate_parse_tuple("10.0.0.1 80 10.0.0.2 80\0x", 25, &t));
 }
 
+/* Peer groups: the forms taken, and everything around them that is not. */
+static void seqstate_test_parse_peer_groups(struct kunit *test)
+{
+	static const char *const bad[] = {
+		"db", "db ", " db 10.0.0.0/8", "db  10.0.0.0/8", "db 10.0.0.1/8", "db 10.0.0.0/33",
+		"db 10.0.0.0/08", "db 10.0.0.0/", "db 10.0.0.0/8 0", "db 10.0.0.0/8 65536",
+		"db 10.0.0.0/8 5432,", "DB 10.0.0.0/8", "db 10.0.0.0/8,", "db ,10.0.0.0/8",
+		"db 10.0.0.0/8\n\ncache ::/0", "\ndb 10.0.0.0/8", "db 10.0.0.0/8\n\n",
+		"db 10.0.0.0/8\ndb 10.1.0.0/16", "db 10.0.0.0/8 5432 x", "db fd00::1/64",
+		"db ::/129", "db 10.0.0.0/8 5432 ", "db 127.0.0.1:80", "\n\n", " ",
+		"a23456789012345678901234567890123 10.0.0.0/8",
+	};
+	struct seqstate_peer_group *g;
+	const char *in;
+	int i, n;
+
+	g = kunit_kcalloc(test, SEQSTATE_PEER_GROUPS, sizeof(*g), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	KUNIT_EXPECT_EQ(test, 0, seqstate_parse_peer_groups("\n", 1, g));
+	KUNIT_EXPECT_EQ(test, 0, seqstate_parse_peer_groups("", 0, g));
+
+	in = "db 127.1.0.0/16,fd00:1::/64 5432,5433\ncache 10.0.0.1\n";
+	n = seqstate_parse_peer_groups(in, strlen(in), g);
+	KUNIT_ASSERT_EQ(test, 2, n);
+	KUNIT_EXPECT_STREQ(test, "db", g[0].name);
+	KUNIT_EXPECT_EQ(test, 2, g[0].nr_nets);
+	KUNIT_EXPECT_EQ(test, AF_INET, g[0].nets[0].family);
+	KUNIT_EXPECT_EQ(test, 16, g[0].nets[0].plen);
+	KUNIT_EXPECT_EQ(test, htonl(0x7f010000), g[0].nets[0].addr.s6_addr32[0]);
+	KUNIT_EXPECT_EQ(test, AF_INET6, g[0].nets[1].family);
+	KUNIT_EXPECT_EQ(test, 64, g[0].nets[1].plen);
+	KUNIT_EXPECT_EQ(test, 2, g[0].nr_ports);
+	KUNIT_EXPECT_EQ(test, 5433, g[0].ports[1]);
+	KUNIT_EXPECT_STREQ(test, "cache", g[1].name);
+	KUNIT_EXPECT_EQ(test, 32, g[1].nets[0].plen);
+	KUNIT_EXPECT_EQ(test, 0, g[1].nr_ports);
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, -EINVAL,
+				    seqstate_parse_peer_groups(bad[i], strlen(bad[i]), g),
+				    "'%s'", bad[i]);
+}
+
 static struct kunit_case seqstate_parse_cases[] = {
 	KUNIT_CASE(seqstate_test_parse_uint),
 	KUNIT_CASE(seqstate_test_parse_tuple),
+	KUNIT_CASE(seqstate_test_parse_peer_groups),
 	{}
 };
 

@@ -12,6 +12,7 @@
 #include "isn_hook.h"
 #include "listeners.h"
 #include "netns.h"
+#include "peers.h"
 #include "ports.h"
 #include "proc.h"
 #include "records.h"
@@ -45,6 +46,7 @@ static int __init seqstate_init(void)
 		goto err_listeners;
 	seqstate_cgroups_init();
 	seqstate_ports_init();
+	seqstate_peers_init();
 	seqstate_tallies_init();
 	err = seqstate_records_init();
 	if (err)
@@ -87,6 +89,7 @@ err_records:
 	seqstate_records_exit();
 err_tallies:
 	seqstate_tallies_exit();
+	seqstate_peers_exit();
 	seqstate_ports_exit();
 	seqstate_cgroups_exit();
 	seqstate_isn_keys_exit();
@@ -105,6 +108,7 @@ static void __exit seqstate_exit(void)
 	seqstate_netns_exit();
 	seqstate_records_exit();
 	seqstate_tallies_exit();
+	seqstate_peers_exit();
 	seqstate_ports_exit();
 	seqstate_cgroups_exit();
 	seqstate_isn_keys_exit();

@@ -24,11 +24,12 @@
 #include <net/net_namespace.h>
 #include <seqstate/seqstate.h>
 #include "cgroups.h"
-#include "ports.h"
 #include "counters.h"
 #include "isn_key.h"
 #include "listeners.h"
 #include "netns.h"
+#include "peers.h"
+#include "ports.h"
 #include "records.h"
 #include "walk.h"
 
@@ -40,6 +41,7 @@ struct seqstate_netns {
 	struct seqstate_isn_key __rcu *isn_key;	/* with isn_netns_keys */
 	struct seqstate_isn_counts __percpu *isn_answered;
 	struct seqstate_timing timing;	/* with durations=1 */
+	struct seqstate_peers peers;	/* its peer groups */
 	struct list_head dead;		/* unlinked, on seqstate_nets_dead until freed */
 };
 
@@ -148,8 +150,8 @@ void seqstate_netns_count(struct net *net, const void *sk, int oldstate, int new
 	 */
 	if (sk && seqstate_records_on() && seqstate_state_name(oldstate) &&
 	    seqstate_state_name(newstate))
-		seqstate_records_change(sk, sn ? net : NULL, seqstate_netns_timing(sn), oldstate,
-					newstate);
+		seqstate_records_change(sk, sn ? net : NULL, seqstate_netns_timing(sn),
+					sn ? &sn->peers : NULL, oldstate, newstate);
 	rcu_read_unlock();
 }
 
@@ -162,9 +164,19 @@ void seqstate_netns_timewait_born(struct net *net, const void *sk, const void *t
 		return;
 	rcu_read_lock();
 	sn = seqstate_netns_find(net);
-	seqstate_records_move(sk, tw, sn ? net : NULL, seqstate_netns_timing(sn), oldstate,
-			      newstate);
+	seqstate_records_move(sk, tw, sn ? net : NULL, seqstate_netns_timing(sn),
+			      sn ? &sn->peers : NULL, oldstate, newstate);
 	rcu_read_unlock();
+}
+
+struct seqstate_peers *seqstate_netns_peers(const struct net *net)
+{
+	struct seqstate_netns *sn;
+
+	rcu_read_lock();
+	sn = seqstate_netns_find(net);
+	rcu_read_unlock();
+	return sn ? &sn->peers : NULL;
 }
 
 int seqstate_read_durations(struct net *net, struct seqstate_durations_snapshot *snap)
@@ -288,6 +300,7 @@ static void seqstate_netns_free(struct seqstate_netns *sn)
 		seqstate_timing_free(&sn->timing);
 	}
 	seqstate_counters_free(sn->counters);
+	seqstate_peers_netns_exit(&sn->peers);
 	kfree(sn);
 	seqstate_memory_add(-(long)sizeof(*sn));
 }
@@ -302,6 +315,7 @@ static int __net_init seqstate_netns_init_net(struct net *net)
 		return -ENOMEM;
 	seqstate_memory_add(sizeof(*sn));
 	sn->net = net;
+	seqstate_peers_netns_init(&sn->peers);
 	atomic64_set(&sn->drift, 0);
 	sn->counters = seqstate_counters_alloc();
 	if (!sn->counters)

@@ -7,6 +7,7 @@
 #include <linux/types.h>
 
 struct net;
+struct seqstate_peers;
 struct seqstate_isn_counts;
 struct seqstate_isn_key;
 struct seqstate_durations_snapshot;
@@ -27,6 +28,8 @@ void seqstate_netns_timewait_born(struct net *net, const void *sk, const void *t
 				  int oldstate, int newstate);
 /* @net's histograms and oldest ages, or the host's (@net NULL); -ENODATA: durations=0. */
 int seqstate_read_durations(struct net *net, struct seqstate_durations_snapshot *snap);
+/* @net's peer groups, or NULL; valid while a file of @net's is open. */
+struct seqstate_peers *seqstate_netns_peers(const struct net *net);
 
 /* Add @diffs to @net's count of differences verify found; the new count (0: not counted). */
 s64 seqstate_netns_drift_add(const struct net *net, int diffs);

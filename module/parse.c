@@ -12,6 +12,7 @@
 #include <linux/printk.h>
 #include <linux/socket.h>
 #include <linux/string.h>
+#include <net/ipv6.h>
 #include <seqstate/isn.h>
 #include "compat.h"
 #include "parse.h"
@@ -118,6 +119,127 @@ int seqstate_parse_tuple(const char *buf, size_t len, struct seqstate_tuple *t)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(seqstate_parse_tuple);
+
+/* The fields of s[0..len) between separators, empty ones included: one or more. */
+struct seqstate_fields {
+	const char *p, *end;
+	bool done;
+};
+
+static void seqstate_fields_init(struct seqstate_fields *it, const char *s, size_t len)
+{
+	it->p = s;
+	it->end = s + len;
+	it->done = false;
+}
+
+static bool seqstate_field(struct seqstate_fields *it, char sep, const char **f, size_t *flen)
+{
+	const char *e;
+
+	if (it->done)
+		return false;
+	e = memchr(it->p, sep, it->end - it->p);
+	if (!e) {
+		e = it->end;
+		it->done = true;
+	}
+	*f = it->p;
+	*flen = e - it->p;
+	it->p = e + 1;
+	return true;
+}
+
+/* "ADDR[/LEN]" with no host bits set. */
+static int seqstate_parse_cidr(const char *s, size_t len, struct seqstate_peer_net *n)
+{
+	const char *slash = memchr(s, '/', len);
+	struct in6_addr masked;
+	unsigned int plen;
+	int fam;
+
+	fam = seqstate_parse_addr(s, slash ? slash - s : len, &n->addr);
+	if (!fam)
+		return -EINVAL;
+	plen = fam == AF_INET ? 32 : 128;
+	if (slash && seqstate_parse_digits(slash + 1, s + len - slash - 1, plen, &plen))
+		return -EINVAL;
+	ipv6_addr_prefix(&masked, &n->addr, plen);
+	if (!ipv6_addr_equal(&masked, &n->addr))
+		return -EINVAL;
+	n->family = fam;
+	n->plen = plen;
+	return 0;
+}
+
+static bool seqstate_peer_name_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len || len > SEQSTATE_PEER_NAME)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!islower(s[i]) && !isdigit(s[i]) && s[i] != '_' && s[i] != '-')
+			return false;
+	return true;
+}
+
+/* One line, "NAME CIDR[,CIDR...] [PORT[,PORT...]]", into @g. */
+static int seqstate_parse_peer_group(const char *s, size_t len, struct seqstate_peer_group *g)
+{
+	struct seqstate_fields line, list;
+	const char *f[4], *item;
+	size_t flen[4], ilen;
+	unsigned int port;
+	int n = 0;
+
+	memset(g, 0, sizeof(*g));
+	seqstate_fields_init(&line, s, len);
+	while (n < 4 && seqstate_field(&line, ' ', &f[n], &flen[n]))
+		n++;
+	if (n < 2 || n > 3 || !seqstate_peer_name_ok(f[0], flen[0]))
+		return -EINVAL;
+	memcpy(g->name, f[0], flen[0]);
+	seqstate_fields_init(&list, f[1], flen[1]);
+	while (seqstate_field(&list, ',', &item, &ilen))
+		if (g->nr_nets == SEQSTATE_PEER_NETS ||
+		    seqstate_parse_cidr(item, ilen, &g->nets[g->nr_nets++]))
+			return -EINVAL;
+	if (n < 3)
+		return 0;
+	seqstate_fields_init(&list, f[2], flen[2]);
+	while (seqstate_field(&list, ',', &item, &ilen)) {
+		if (g->nr_ports == SEQSTATE_PEER_PORTS ||
+		    seqstate_parse_digits(item, ilen, U16_MAX, &port) || !port)
+			return -EINVAL;
+		g->ports[g->nr_ports++] = port;
+	}
+	return 0;
+}
+
+int seqstate_parse_peer_groups(const char *buf, size_t len, struct seqstate_peer_group *groups)
+{
+	unsigned int n = 0, nets = 0, i;
+	struct seqstate_fields lines;
+	const char *line;
+	size_t llen;
+
+	len = seqstate_strip_newline(buf, len);
+	if (!len)
+		return 0;
+	seqstate_fields_init(&lines, buf, len);
+	while (seqstate_field(&lines, '\n', &line, &llen)) {
+		if (n == SEQSTATE_PEER_GROUPS || seqstate_parse_peer_group(line, llen, &groups[n]))
+			return -EINVAL;
+		nets += groups[n].nr_nets;
+		for (i = 0; i < n; i++)
+			if (!strcmp(groups[i].name, groups[n].name))
+				return -EINVAL;
+		n++;
+	}
+	return nets > SEQSTATE_PEER_ALL_NETS ? -EINVAL : n;
+}
+EXPORT_SYMBOL_IF_KUNIT(seqstate_parse_peer_groups);
 
 /* An ISN key (include/seqstate/isn.h): 32 hex digits, byte i of the key is hex pair i. */
 int seqstate_isn_parse_key(const char *buf, size_t len, siphash_key_t *key)

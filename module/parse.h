@@ -27,4 +27,32 @@ struct seqstate_tuple {
 
 int seqstate_parse_tuple(const char *buf, size_t len, struct seqstate_tuple *t);
 
+/*
+ * Peer groups, one per line: "NAME CIDR[,CIDR...] [PORT[,PORT...]]", single spaces. NAME is
+ * [a-z0-9_-], unique; a CIDR is an IPv4 or IPv6 address with /LEN (none: the whole
+ * address) and no host bits set; PORTs are remote ports, 1-65535. Empty (or one newline):
+ * no groups.
+ */
+#define SEQSTATE_PEER_GROUPS	64	/* groups at most */
+#define SEQSTATE_PEER_NETS	16	/* CIDRs per group at most */
+#define SEQSTATE_PEER_PORTS	16	/* ports per group at most */
+#define SEQSTATE_PEER_ALL_NETS	256	/* CIDRs of all groups at most */
+#define SEQSTATE_PEER_NAME	32	/* bytes of a name at most */
+
+struct seqstate_peer_net {
+	struct in6_addr addr;		/* IPv4: in s6_addr32[0] */
+	u8 family;			/* AF_INET or AF_INET6 */
+	u8 plen;
+};
+
+struct seqstate_peer_group {
+	char name[SEQSTATE_PEER_NAME + 1];
+	u8 nr_nets, nr_ports;
+	struct seqstate_peer_net nets[SEQSTATE_PEER_NETS];
+	u16 ports[SEQSTATE_PEER_PORTS];
+};
+
+/* Into @groups (SEQSTATE_PEER_GROUPS of them): how many, or -EINVAL. */
+int seqstate_parse_peer_groups(const char *buf, size_t len, struct seqstate_peer_group *groups);
+
 #endif /* _SEQSTATE_PARSE_H */

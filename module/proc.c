@@ -23,6 +23,7 @@
 #include "durations_proc.h"
 #include "isn_proc.h"
 #include "netns.h"
+#include "peers_proc.h"
 #include "ports.h"
 #include "ports_proc.h"
 #include "proc.h"
@@ -167,6 +168,7 @@ static int seqstate_metrics_show(struct seq_file *seq, void *v)
 	kfree(d);
 	seqstate_cgroups_metrics(seq, net);
 	seqstate_ports_metrics(seq, net);
+	seqstate_peers_metrics(seq, net);
 	kfree(snap);
 	return 0;
 }
@@ -240,7 +242,7 @@ static int __net_init seqstate_proc_init_net(struct net *net)
 	     !proc_create_net_single("cgroups", 0444, dir, seqstate_cgroups_proc_show, NULL)) ||
 	    (seqstate_ports_on() &&
 	     !proc_create_net_single("ports", 0444, dir, seqstate_ports_proc_show, NULL)) ||
-	    seqstate_isn_proc_create(dir)) {
+	    seqstate_peers_proc_create(dir) || seqstate_isn_proc_create(dir)) {
 		remove_proc_subtree("seqstate", net->proc_net);
 		return -ENOMEM;
 	}

@@ -20,8 +20,9 @@
  *
  * A record also names the entries of the breakdowns (tallies.c) it is counted in: its
  * socket's cgroup (cgroups.c) and listening port (ports.c), read when the socket enters its
- * first state, or its port when it has one. Records are kept whenever durations or a
- * breakdown is on; with durations=0 they are on no age list.
+ * first state, or its port when it has one; and the namespace's peer groups it matches
+ * (peers.c). Records are kept whenever durations or a breakdown is on; with durations=0
+ * they are on no age list.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -46,6 +47,7 @@
 #include "compat.h"
 #include "counters.h"
 #include "parse.h"
+#include "peers.h"
 #include "ports.h"
 #include "records.h"
 #include "tallies.h"
@@ -88,6 +90,8 @@ struct seqstate_rec {
 	struct list_head host;		/* on its CPU's host age list for its state */
 	struct list_head net;		/* on its namespace's, or empty */
 	u64 since;			/* ktime_get_ns() when it entered its state */
+	u64 peer_mask;			/* the peer groups it is counted in, ... */
+	u16 peer_gen;			/* ... of this set; 0: in none yet */
 	u16 cpu;			/* whose age lists it is on */
 	u8 state;			/* 0 until it enters its first */
 	u8 unknown_since;		/* there before us, or lost track: since is a bound */
@@ -367,6 +371,31 @@ static void seqstate_rec_port_again(struct seqstate_rec *rec, const struct net *
 	}
 }
 
+/*
+ * @rec moves from its state to @state (0: it leaves its last) in @peers' groups, matched
+ * now if they were replaced since, or not yet matched. @found: there before the load.
+ */
+static void seqstate_rec_peers(struct seqstate_rec *rec, struct seqstate_peers *peers,
+			       int state, bool found)
+{
+	const struct seqstate_peer_set *set = peers ? seqstate_peers_current(peers) : NULL;
+	int from = rec->state;
+	u16 gen;
+
+	if (!set)
+		return;
+	gen = seqstate_peer_set_gen(set);
+	if (rec->peer_gen != gen) {
+		/* Not in this set: a child's remote end is set after its first event. */
+		if (!state || (!rec->state && state == TCP_SYN_RECV))
+			return;
+		rec->peer_mask = seqstate_peers_match(set, rec->sk);
+		rec->peer_gen = gen;
+		from = 0;
+	}
+	seqstate_peers_count(set, rec->peer_mask, from, state, found);
+}
+
 /* A new record for @sk, in @by's entries (references it now holds), on no list yet. */
 static void seqstate_rec_init(struct seqstate_rec *rec, const void *sk,
 			      const struct seqstate_rec_by *by)
@@ -374,6 +403,7 @@ static void seqstate_rec_init(struct seqstate_rec *rec, const void *sk,
 	rec->sk = sk;
 	memcpy(rec->by, by->t, sizeof(rec->by));
 	rec->port_pending = by->port_pending;
+	rec->peer_gen = 0;
 	rec->state = 0;
 	rec->cpu = raw_smp_processor_id();	/* a hint: seqstate_rec_enter() settles it */
 	INIT_LIST_HEAD(&rec->host);
@@ -385,8 +415,8 @@ static void seqstate_rec_init(struct seqstate_rec *rec, const void *sk,
  * old end, aged from the load. Interrupts off since @since was read: nothing else adds to
  * this CPU's lists meanwhile, so each stays in order of entry.
  */
-static void seqstate_rec_enter(struct seqstate_rec *rec, struct seqstate_timing *t, int state,
-			       u64 since, bool since_load)
+static void seqstate_rec_enter(struct seqstate_rec *rec, struct seqstate_timing *t,
+			       struct seqstate_peers *peers, int state, u64 since, bool since_load)
 {
 	int cpu = smp_processor_id();
 	raw_spinlock_t *lock = per_cpu_ptr(&seqstate_age_lock, cpu);
@@ -396,6 +426,7 @@ static void seqstate_rec_enter(struct seqstate_rec *rec, struct seqstate_timing 
 		seqstate_by_found(rec->by, state);
 	else
 		seqstate_by_count(rec->by, rec->state, state);
+	seqstate_rec_peers(rec, peers, state, since_load && !rec->state);
 	rec->state = state;
 	rec->unknown_since = since_load;
 	if (!seqstate_timing_on())
@@ -445,16 +476,17 @@ static void seqstate_rec_leave(struct seqstate_rec *rec, struct seqstate_timing 
 }
 
 /* @rec leaves its last state: off the lists and the table, out of its entries' counts. */
-static void seqstate_rec_done(struct seqstate_rec *rec)
+static void seqstate_rec_done(struct seqstate_rec *rec, struct seqstate_peers *peers)
 {
 	seqstate_rec_unlink(rec);
 	hlist_del(&rec->hash);
 	seqstate_by_count(rec->by, rec->state, 0);
 	seqstate_by_put(rec->by);
+	seqstate_rec_peers(rec, peers, 0, false);
 }
 
 void seqstate_records_change(const void *sk, const struct net *net, struct seqstate_timing *t,
-			     int oldstate, int newstate)
+			     struct seqstate_peers *peers, int oldstate, int newstate)
 {
 	u32 bucket = seqstate_rec_bucket(sk);
 	raw_spinlock_t *lock = seqstate_rec_lock(bucket);
@@ -491,7 +523,7 @@ again:
 	seqstate_rec_leave(rec, t, oldstate, newstate, now);
 	if (newstate == TCP_CLOSE) {
 		if (rec)
-			seqstate_rec_done(rec);
+			seqstate_rec_done(rec, peers);
 		gone = rec;
 	} else {
 		if (!rec && spare) {
@@ -507,15 +539,17 @@ again:
 			 */
 			seqstate_by_count(rec->by, rec->state, 0);
 			seqstate_by_put(rec->by);
+			seqstate_rec_peers(rec, peers, 0, false);
 			memcpy(rec->by, by.t, sizeof(rec->by));
 			rec->port_pending = by.port_pending;
 			memset(&by, 0, sizeof(by));
+			rec->peer_gen = 0;
 			rec->state = 0;
 		} else if (rec && unlikely(rec->port_pending)) {
 			seqstate_rec_port_again(rec, net);
 		}
 		if (rec)
-			seqstate_rec_enter(rec, t, newstate, now, false);
+			seqstate_rec_enter(rec, t, peers, newstate, now, false);
 	}
 	raw_spin_unlock_irqrestore(lock, flags);
 	seqstate_by_put(by.t);
@@ -530,7 +564,8 @@ again:
  * entry time; without a record, its time there is unknown. Its record keeps its entries.
  */
 void seqstate_records_move(const void *sk, const void *tw, const struct net *net,
-			   struct seqstate_timing *t, int oldstate, int newstate)
+			   struct seqstate_timing *t, struct seqstate_peers *peers, int oldstate,
+			   int newstate)
 {
 	u32 bucket = seqstate_rec_bucket(sk);
 	raw_spinlock_t *lock = seqstate_rec_lock(bucket);
@@ -565,10 +600,10 @@ void seqstate_records_move(const void *sk, const void *tw, const struct net *net
 	/* A record left by a timewait socket at this address whose death we missed. */
 	stale = seqstate_rec_find(bucket, tw);
 	if (stale)
-		seqstate_rec_done(stale);
+		seqstate_rec_done(stale, peers);
 	hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
 	if (!stays) {
-		seqstate_rec_enter(rec, t, newstate, ktime_get_ns(), false);
+		seqstate_rec_enter(rec, t, peers, newstate, ktime_get_ns(), false);
 		rec->unknown_since = oldstate == newstate;
 	}
 	raw_spin_unlock_irqrestore(lock, flags);
@@ -601,13 +636,35 @@ void seqstate_records_found(const void *sk, const struct net *net, struct seqsta
 		seqstate_rec_init(rec, sk, &by);
 		memset(&by, 0, sizeof(by));
 		hlist_add_head(&rec->hash, &seqstate_rec_table[bucket]);
-		seqstate_rec_enter(rec, t, state, seqstate_load_ns, true);
+		seqstate_rec_enter(rec, t, NULL, state, seqstate_load_ns, true);
 		rec = NULL;
 	}
 	raw_spin_unlock_irqrestore(lock, flags);
 	seqstate_by_put(by.t);
 	if (rec)
 		seqstate_rec_delete(rec);
+}
+
+void seqstate_records_recount_peers(const void *sk, struct seqstate_peers *peers)
+{
+	u32 bucket = seqstate_rec_bucket(sk);
+	raw_spinlock_t *lock = seqstate_rec_lock(bucket);
+	const struct seqstate_peer_set *set;
+	struct seqstate_rec *rec;
+	unsigned long flags;
+
+	rcu_read_lock();
+	raw_spin_lock_irqsave(lock, flags);
+	rec = seqstate_rec_find(bucket, sk);
+	set = seqstate_peers_current(peers);
+	/* Not counted in this set yet: in its state, as a socket found at the load is. */
+	if (rec && rec->state && set && rec->peer_gen != seqstate_peer_set_gen(set)) {
+		rec->peer_mask = seqstate_peers_match(set, sk);
+		rec->peer_gen = seqstate_peer_set_gen(set);
+		seqstate_peers_count(set, rec->peer_mask, 0, rec->state, true);
+	}
+	raw_spin_unlock_irqrestore(lock, flags);
+	rcu_read_unlock();
 }
 
 void seqstate_records_listening(const struct sock *sk, const struct net *net)
@@ -734,7 +791,7 @@ int seqstate_records_init(void)
 	size_t bytes;
 	int i, cpu;
 
-	if (!durations && !seqstate_cgroups_on() && !seqstate_ports_on())
+	if (!durations && !seqstate_cgroups_on() && !seqstate_ports_on() && !seqstate_peers_on())
 		return 0;
 	seqstate_rec_cache = KMEM_CACHE(seqstate_rec, 0);
 	if (!seqstate_rec_cache)

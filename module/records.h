@@ -8,6 +8,7 @@
 
 struct net;
 struct sock;
+struct seqstate_peers;
 
 /* Per CPU: the records on this CPU in each state, oldest first. */
 struct seqstate_ages {
@@ -38,13 +39,19 @@ size_t seqstate_record_bytes(void);
  * @newstate.
  */
 void seqstate_records_change(const void *sk, const struct net *net, struct seqstate_timing *t,
-			     int oldstate, int newstate);
+			     struct seqstate_peers *peers, int oldstate, int newstate);
 /* The full socket @sk hands its record to the timewait socket @tw, in @newstate. */
 void seqstate_records_move(const void *sk, const void *tw, const struct net *net,
-			   struct seqstate_timing *t, int oldstate, int newstate);
+			   struct seqstate_timing *t, struct seqstate_peers *peers, int oldstate,
+			   int newstate);
 /* At load: @sk was in @state before us; it is aged from the load. Process context. */
 void seqstate_records_found(const void *sk, const struct net *net, struct seqstate_timing *t,
 			    int state);
+/*
+ * A replacement of @peers' groups walks the socket tables: @sk, in them, is counted in the
+ * new set unless a probe already did. Under @sk's table bucket lock.
+ */
+void seqstate_records_recount_peers(const void *sk, struct seqstate_peers *peers);
 /*
  * listeners.c sees @sk listening in @net: a listener that listen()ed without bind() had no
  * port at its event, and joins its port's entry now. Process context.

@@ -42,6 +42,23 @@ static const char *const bad_query[] = {
 	"1.2.3 80 1.2.3.4 80", "127.0.0.1:80 127.0.0.2:80",
 };
 
+/* Peer groups: "\n" alone is valid there (no groups), so only these and the generated forms. */
+static const char *const bad_peers[] = {
+	"db", "db ", "db 10.0.0.0/8 ", " db 10.0.0.0/8", "db  10.0.0.0/8", "db 10.0.0.1/8",
+	"db 10.0.0.0/33", "db 10.0.0.0/08", "db 10.0.0.0/", "db 10.0.0.0/8 0",
+	"db 10.0.0.0/8 65536", "db 10.0.0.0/8 5432,", "db 10.0.0.0/8 ,5432", "DB 10.0.0.0/8",
+	"d.b 10.0.0.0/8", "db 10.0.0.0/8,", "db ,10.0.0.0/8", "db 10.0.0.0/8,,::/0",
+	"db 10.0.0.0/8\n\ncache ::/0", "\ndb 10.0.0.0/8", "db 10.0.0.0/8\n\n",
+	"db 10.0.0.0/8\ndb 10.1.0.0/16", "db 10.0.0.0/8 5432 x", "db fd00::1/64", "db ::/129",
+	"db 10.0.0.0/8 +1", "db 10.0.0.0/8\r\n", "db 10.0.0.0/8 5432\t",
+	"db 10.0.0.0/8 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17",
+	"db 1.0.0.0/8,2.0.0.0/8,3.0.0.0/8,4.0.0.0/8,5.0.0.0/8,6.0.0.0/8,7.0.0.0/8,8.0.0.0/8,"
+	"9.0.0.0/8,10.0.0.0/8,11.0.0.0/8,12.0.0.0/8,13.0.0.0/8,14.0.0.0/8,15.0.0.0/8,"
+	"16.0.0.0/8,17.0.0.0/8",
+	"a23456789012345678901234567890123 10.0.0.0/8", "db 10.0.0.0/8 5432 ", "db 127.0.0.1:80",
+	"db [::1]/128", "db ::ffff:10.0.0.0/104x",
+};
+
 static const char hexdigits[] = "0123456789abcdefABCDEF";
 
 /*
@@ -64,12 +81,14 @@ static const struct bad_kind {
 	const char *valid;
 	const char *const *forms;
 	size_t nforms;
+	bool own_forms;		/* never the common forms: some are valid here */
 } bad_kinds[] = {
-	{ "key", "000102030405060708090a0b0c0d0e0f", NULL, 0 },
-	{ "bool", "1", bad_bool, ARRAY_SIZE(bad_bool) },
-	{ "uint", "1", bad_uint, ARRAY_SIZE(bad_uint) },
-	{ "query", "127.0.0.1 80 127.0.0.2 80", bad_query, ARRAY_SIZE(bad_query) },
-}, bad_other = { "", "1", NULL, 0 };
+	{ "key", "000102030405060708090a0b0c0d0e0f", NULL, 0, false },
+	{ "bool", "1", bad_bool, ARRAY_SIZE(bad_bool), false },
+	{ "uint", "1", bad_uint, ARRAY_SIZE(bad_uint), false },
+	{ "query", "127.0.0.1 80 127.0.0.2 80", bad_query, ARRAY_SIZE(bad_query), false },
+	{ "peers", "db 10.0.0.0/8 5432", bad_peers, ARRAY_SIZE(bad_peers), true },
+}, bad_other = { "", "1", NULL, 0, false };
 
 /* One badwrites run: the file's format, the generator, the input being made. */
 struct bad {
@@ -96,7 +115,7 @@ static size_t bad_fixed(struct bad *b)
 	const char *const *set = bad_common;
 	size_t n = ARRAY_SIZE(bad_common), len, j;
 
-	if (b->kind->nforms && rnd(b, 2)) {
+	if (b->kind->nforms && (rnd(b, 2) || b->kind->own_forms)) {
 		set = b->kind->forms;
 		n = b->kind->nforms;
 	}

@@ -24,11 +24,11 @@
 
 /* ---- hold ---- */
 
-enum { H_LISTEN, H_EST, H_CW, H_FW2, H_TW, H_SYNSENT, H_UNACCEPTED, H_NR };
+enum { H_LISTEN, H_EST, H_CW, H_FW2, H_TW, H_TWS, H_SYNSENT, H_UNACCEPTED, H_NR };
 
 enum {
 	O_LISTEN = 256, O_EST, O_CW, O_FW2, O_TW, O_SYNSENT, O_SYNRECV,
-	O_READY, O_SECONDS, O_PORT, O_UNACCEPTED,
+	O_READY, O_SECONDS, O_PORT, O_UNACCEPTED, O_TO, O_TWS,
 };
 
 static const struct option hold_longopts[] = {
@@ -43,6 +43,8 @@ static const struct option hold_longopts[] = {
 	{ "seconds",	 required_argument, NULL, O_SECONDS },
 	{ "port",	 required_argument, NULL, O_PORT },
 	{ "unaccepted",	 required_argument, NULL, O_UNACCEPTED },
+	{ "to",		 required_argument, NULL, O_TO },
+	{ "time-wait-server", required_argument, NULL, O_TWS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -94,6 +96,7 @@ static void hold_listen(int fam, long n)
 struct pairs {
 	int fam, lfd;
 	long made, port;		/* port: one listener on it, for every pair */
+	const char *to;			/* the clients' destination; NULL: loopback */
 	struct sockaddr_storage sa;
 	socklen_t len;
 };
@@ -103,8 +106,8 @@ static void next_pair(struct pairs *p, int *cfd, int *sfd)
 	if (p->port ? p->lfd < 0 : !(p->made % LISTENER_PAIRS)) {
 		if (p->lfd >= 0)
 			close(p->lfd);
-		p->lfd = make_listener(p->fam, NULL, p->port);
-		p->len = fill_addr(&p->sa, p->fam, NULL, local_port(p->lfd));
+		p->lfd = make_listener(p->fam, p->to, p->port);
+		p->len = fill_addr(&p->sa, p->fam, p->to, local_port(p->lfd));
 	}
 	p->made++;
 	make_pair(p->lfd, &p->sa, p->len, cfd, sfd);
@@ -137,9 +140,9 @@ static void hold_close_wait(struct pairs *p, long n)
  * Connected pairs; all their fds stay open until exit except time-wait. With @port, their
  * listener is on it and stays open, with @cnt[H_UNACCEPTED] connections it never accepts.
  */
-static void hold_pairs(int fam, const long *cnt, long port)
+static void hold_pairs(int fam, const long *cnt, long port, const char *to)
 {
-	struct pairs p = { .fam = fam, .lfd = -1, .port = port };
+	struct pairs p = { .fam = fam, .lfd = -1, .port = port, .to = to };
 	int cfd, sfd;
 	long i;
 
@@ -156,14 +159,21 @@ static void hold_pairs(int fam, const long *cnt, long port)
 		wait_state(sfd, TCP_CLOSE_WAIT, "time-wait server");
 		close(sfd);		/* LAST_ACK -> client in TIME-WAIT */
 	}
+	for (i = 0; i < cnt[H_TWS]; i++) {
+		next_pair(&p, &cfd, &sfd);
+		close(sfd);		/* the server is the active closer */
+		drain(cfd);
+		wait_state(cfd, TCP_CLOSE_WAIT, "time-wait-server client");
+		close(cfd);		/* LAST_ACK -> server in TIME-WAIT */
+	}
 	if (!port) {
 		if (p.lfd >= 0)
 			close(p.lfd);
 		return;
 	}
 	if (p.lfd < 0) {
-		p.lfd = make_listener(fam, NULL, port);
-		p.len = fill_addr(&p.sa, fam, NULL, port);
+		p.lfd = make_listener(fam, to, port);
+		p.len = fill_addr(&p.sa, fam, to, port);
 	}
 	for (i = 0; i < cnt[H_UNACCEPTED]; i++) {
 		cfd = xsocket(fam, SOCK_STREAM, 0);
@@ -199,7 +209,7 @@ static void touch(const char *path)
 
 int cmd_hold(int argc, char **argv)
 {
-	const char *addr = NULL, *ready_file = NULL;
+	const char *addr = NULL, *ready_file = NULL, *to = NULL;
 	long h[H_NR] = { 0 }, seconds = -1, port = 0;
 	bool ipv6 = false;
 	int fam;
@@ -215,6 +225,8 @@ int cmd_hold(int argc, char **argv)
 		OPT_NUM(O_SECONDS, &seconds, 0, INT_MAX),
 		OPT_NUM(O_PORT, &port, 1, 65535),
 		OPT_NUM(O_UNACCEPTED, &h[H_UNACCEPTED], 0, INT_MAX),
+		OPT_NUM(O_TWS, &h[H_TWS], 0, INT_MAX),
+		OPT_STR(O_TO, &to),
 		OPT_STR('a', &addr), OPT_FLAG('6', &ipv6), { 0 },
 	};
 
@@ -228,8 +240,8 @@ int cmd_hold(int argc, char **argv)
 		usage_err("hold: --unaccepted needs --port P");
 	raise_nofile();
 	hold_listen(fam, h[H_LISTEN]);
-	if (h[H_EST] || h[H_CW] || h[H_TW] || port)
-		hold_pairs(fam, h, port);
+	if (h[H_EST] || h[H_CW] || h[H_TW] || h[H_TWS] || port)
+		hold_pairs(fam, h, port, to);
 	if (h[H_SYNSENT])
 		hold_syn_sent(fam, addr, h[H_SYNSENT]);
 	printf("ready\n");
