@@ -76,7 +76,8 @@ static struct seqstate_peer_set *seqstate_peer_set_new(const struct seqstate_pee
 
 	if (!set)
 		return NULL;
-	set->counts = seqstate_percpu_alloc(sizeof(struct seqstate_peer_counts) * n, __alignof__(struct seqstate_peer_counts));
+	set->counts = seqstate_percpu_alloc(sizeof(struct seqstate_peer_counts) * n,
+					    __alignof__(struct seqstate_peer_counts));
 	if (!set->counts) {
 		kvfree(set);
 		return NULL;
@@ -232,12 +233,13 @@ void seqstate_peers_show_groups(struct seq_file *seq, struct seqstate_peers *p)
 		g = &set->groups[i];
 		seq_printf(seq, "%s ", g->name);
 		for (k = 0; k < g->nr_nets; k++) {
-			if (g->nets[k].family == AF_INET)
-				seq_printf(seq, "%s%pI4/%u", k ? "," : "", &g->nets[k].addr.s6_addr32[0],
-					   g->nets[k].plen);
+			const struct seqstate_peer_net *n = &g->nets[k];
+
+			if (n->family == AF_INET)
+				seq_printf(seq, "%s%pI4/%u", k ? "," : "", &n->addr.s6_addr32[0],
+					   n->plen);
 			else
-				seq_printf(seq, "%s%pI6c/%u", k ? "," : "", &g->nets[k].addr,
-					   g->nets[k].plen);
+				seq_printf(seq, "%s%pI6c/%u", k ? "," : "", &n->addr, n->plen);
 		}
 		for (k = 0; k < g->nr_ports; k++)
 			seq_printf(seq, "%c%u", k ? ',' : ' ', g->ports[k]);
