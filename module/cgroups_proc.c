@@ -82,10 +82,11 @@ int seqstate_cgroups_proc_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-static void seqstate_cg_labels(struct seq_file *seq, const char *name, const char *path,
-			       const struct seqstate_tally_row *row)
+/* @name{@labels cgroup="...",cgroup_id="..." (@labels: "" or the reader's, ending in ","). */
+static void seqstate_cg_labels(struct seq_file *seq, const char *name, const char *labels,
+			       const char *path, const struct seqstate_tally_row *row)
 {
-	seq_printf(seq, "%s{cgroup=\"", name);
+	seq_printf(seq, "%s{%scgroup=\"", name, labels);
 	seqstate_seq_label(seq, path);
 	seq_printf(seq, "\",cgroup_id=\"%llu\"", row->id);
 }
@@ -112,6 +113,46 @@ static char **seqstate_cg_paths(const struct seqstate_tally_row *rows, int n)
 	return paths;
 }
 
+/* The samples of seqstate_tcp_cgroup_sockets for @rows, with @labels first. */
+static void seqstate_cg_sockets(struct seq_file *seq, const char *labels,
+				const struct seqstate_tally_row *rows, char **paths, int n)
+{
+	const char *name = "seqstate_tcp_cgroup_sockets";
+	int r, i, s;
+
+	for (r = 0; r < n; r++)
+		for (i = 0; i < ARRAY_SIZE(seqstate_tally_states); i++) {
+			s = seqstate_tally_states[i];
+			seqstate_cg_labels(seq, name, labels, paths[r], &rows[r]);
+			seq_printf(seq, ",state=\"%s\"} %lld\n", seqstate_state_name(s),
+				   rows[r].now[s]);
+		}
+}
+
+static void seqstate_cg_paths_free(char **paths, int n)
+{
+	while (n--)
+		kfree(paths[n]);
+	kfree(paths);
+}
+
+void seqstate_cgroups_samples(struct seq_file *seq, const struct net *net, const char *labels)
+{
+	struct seqstate_tally_row *rows;
+	char **paths;
+	int n;
+
+	n = seqstate_cgroups_read(net, &rows);
+	if (n < 0)
+		return;
+	paths = seqstate_cg_paths(rows, n);
+	if (paths) {
+		seqstate_cg_sockets(seq, labels, rows, paths, n);
+		seqstate_cg_paths_free(paths, n);
+	}
+	seqstate_tallies_release(rows, n);
+}
+
 void seqstate_cgroups_metrics(struct seq_file *seq, const struct net *net)
 {
 	struct seqstate_tally_row *rows;
@@ -125,23 +166,15 @@ void seqstate_cgroups_metrics(struct seq_file *seq, const struct net *net)
 	paths = seqstate_cg_paths(rows, n);
 	if (!paths)
 		goto out;
-	name = "seqstate_tcp_cgroup_sockets";
-	seq_printf(seq, "# HELP %s TCP sockets in each state now, by the cgroup they were made in.\n"
-		   "# TYPE %s gauge\n", name, name);
-	for (r = 0; r < n; r++)
-		for (i = 0; i < ARRAY_SIZE(seqstate_tally_states); i++) {
-			s = seqstate_tally_states[i];
-			seqstate_cg_labels(seq, name, paths[r], &rows[r]);
-			seq_printf(seq, ",state=\"%s\"} %lld\n", seqstate_state_name(s),
-				   rows[r].now[s]);
-		}
+	seq_puts(seq, SEQSTATE_CGROUP_SOCKETS_HELP);
+	seqstate_cg_sockets(seq, "", rows, paths, n);
 	name = "seqstate_tcp_cgroup_state_entered_total";
 	seq_printf(seq, "# HELP %s Sockets that entered each state, by the cgroup they were made in.\n"
 		   "# TYPE %s counter\n", name, name);
 	for (r = 0; r < n; r++)
 		for (i = 0; i < ARRAY_SIZE(seqstate_tally_states); i++) {
 			s = seqstate_tally_states[i];
-			seqstate_cg_labels(seq, name, paths[r], &rows[r]);
+			seqstate_cg_labels(seq, name, "", paths[r], &rows[r]);
 			seq_printf(seq, ",state=\"%s\"} %llu\n", seqstate_state_name(s),
 				   rows[r].entered[s]);
 		}
@@ -149,15 +182,13 @@ void seqstate_cgroups_metrics(struct seq_file *seq, const struct net *net)
 	seq_printf(seq, "# HELP %s Half-open connections on the listeners of each cgroup.\n"
 		   "# TYPE %s gauge\n", name, name);
 	for (r = 0; r < n; r++) {
-		seqstate_cg_labels(seq, name, paths[r], &rows[r]);
+		seqstate_cg_labels(seq, name, "", paths[r], &rows[r]);
 		seq_printf(seq, "} %lld\n", rows[r].halfopen);
 	}
 	seq_printf(seq, "# HELP seqstate_tcp_cgroup_overflow_total Sockets counted in (other) because the namespace had cgroups_max cgroups.\n"
 		   "# TYPE seqstate_tcp_cgroup_overflow_total counter\n"
 		   "seqstate_tcp_cgroup_overflow_total %llu\n", rows[0].overflow);
-	for (r = 0; r < n; r++)
-		kfree(paths[r]);
-	kfree(paths);
+	seqstate_cg_paths_free(paths, n);
 out:
 	seqstate_tallies_release(rows, n);
 }

@@ -56,6 +56,30 @@ static int seqstate_peers_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+static void seqstate_peer_sockets(struct seq_file *seq, const char *labels,
+				  const struct seqstate_peers_snapshot *snap)
+{
+	const struct seqstate_peer_row *row;
+	int i, s;
+
+	for (row = snap->rows; row < snap->rows + snap->n; row++)
+		for (i = 0; i < ARRAY_SIZE(seqstate_tally_states); i++) {
+			s = seqstate_tally_states[i];
+			seq_printf(seq, "seqstate_tcp_peer_sockets{%speer=\"%s\",state=\"%s\"} %lld\n",
+				   labels, row->name, seqstate_state_name(s), row->now[s]);
+		}
+}
+
+void seqstate_peers_samples(struct seq_file *seq, const struct net *net, const char *labels)
+{
+	struct seqstate_peers *p = seqstate_netns_peers(net);
+	struct seqstate_peers_snapshot *snap = p ? seqstate_peers_read(p) : NULL;
+
+	if (snap)
+		seqstate_peer_sockets(seq, labels, snap);
+	kvfree(snap);
+}
+
 void seqstate_peers_metrics(struct seq_file *seq, const struct net *net)
 {
 	struct seqstate_peers *p = seqstate_netns_peers(net);
@@ -66,15 +90,8 @@ void seqstate_peers_metrics(struct seq_file *seq, const struct net *net)
 
 	if (!snap)
 		return;
-	name = "seqstate_tcp_peer_sockets";
-	seq_printf(seq, "# HELP %s TCP sockets in each state now, by the peer group their remote end matches.\n"
-		   "# TYPE %s gauge\n", name, name);
-	for (row = snap->rows; row < snap->rows + snap->n; row++)
-		for (i = 0; i < ARRAY_SIZE(seqstate_tally_states); i++) {
-			s = seqstate_tally_states[i];
-			seq_printf(seq, "%s{peer=\"%s\",state=\"%s\"} %lld\n", name, row->name,
-				   seqstate_state_name(s), row->now[s]);
-		}
+	seq_puts(seq, SEQSTATE_PEER_SOCKETS_HELP);
+	seqstate_peer_sockets(seq, "", snap);
 	name = "seqstate_tcp_peer_state_entered_total";
 	seq_printf(seq, "# HELP %s Sockets that entered each state, by peer group, since the groups were set.\n"
 		   "# TYPE %s counter\n", name, name);

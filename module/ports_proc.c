@@ -47,6 +47,31 @@ static void seqstate_port_family(struct seq_file *seq, const char *name, const c
 			   *(const s64 *)((const char *)row + offset));
 }
 
+static void seqstate_port_sockets(struct seq_file *seq, const char *labels,
+				  const struct seqstate_tally_row *rows, int n)
+{
+	const struct seqstate_tally_row *row;
+	int i, s;
+
+	for (row = rows + 1; row < rows + n; row++)
+		for (i = 0; i < ARRAY_SIZE(seqstate_tally_states); i++) {
+			s = seqstate_tally_states[i];
+			seq_printf(seq, "seqstate_tcp_port_sockets{%sport=\"%llu\",state=\"%s\"} %lld\n",
+				   labels, row->id, seqstate_state_name(s), row->now[s]);
+		}
+}
+
+void seqstate_ports_samples(struct seq_file *seq, const struct net *net, const char *labels)
+{
+	struct seqstate_tally_row *rows;
+	int n = seqstate_ports_read(net, &rows);
+
+	if (n < 0)
+		return;
+	seqstate_port_sockets(seq, labels, rows, n);
+	seqstate_tallies_release(rows, n);
+}
+
 void seqstate_ports_metrics(struct seq_file *seq, const struct net *net)
 {
 	struct seqstate_tally_row *rows, *row;
@@ -56,15 +81,8 @@ void seqstate_ports_metrics(struct seq_file *seq, const struct net *net)
 	n = seqstate_ports_read(net, &rows);
 	if (n < 0)
 		return;
-	name = "seqstate_tcp_port_sockets";
-	seq_printf(seq, "# HELP %s TCP sockets in each state now, by local port, for listening ports.\n"
-		   "# TYPE %s gauge\n", name, name);
-	for (row = rows + 1; row < rows + n; row++)
-		for (i = 0; i < ARRAY_SIZE(seqstate_tally_states); i++) {
-			s = seqstate_tally_states[i];
-			seq_printf(seq, "%s{port=\"%llu\",state=\"%s\"} %lld\n", name, row->id,
-				   seqstate_state_name(s), row->now[s]);
-		}
+	seq_puts(seq, SEQSTATE_PORT_SOCKETS_HELP);
+	seqstate_port_sockets(seq, "", rows, n);
 	name = "seqstate_tcp_port_state_entered_total";
 	seq_printf(seq, "# HELP %s Sockets that entered each state, by local port, for listening ports.\n"
 		   "# TYPE %s counter\n", name, name);

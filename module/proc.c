@@ -23,6 +23,7 @@
 #include "durations_proc.h"
 #include "isn_proc.h"
 #include "netns.h"
+#include "netns_metrics.h"
 #include "peers_proc.h"
 #include "ports.h"
 #include "ports_proc.h"
@@ -242,7 +243,8 @@ static int __net_init seqstate_proc_init_net(struct net *net)
 	     !proc_create_net_single("cgroups", 0444, dir, seqstate_cgroups_proc_show, NULL)) ||
 	    (seqstate_ports_on() &&
 	     !proc_create_net_single("ports", 0444, dir, seqstate_ports_proc_show, NULL)) ||
-	    seqstate_peers_proc_create(dir) || seqstate_isn_proc_create(dir)) {
+	    seqstate_peers_proc_create(dir) || seqstate_isn_proc_create(dir) ||
+	    (net_eq(net, &init_net) && seqstate_netns_metrics_create(dir))) {
 		remove_proc_subtree("seqstate", net->proc_net);
 		return -ENOMEM;
 	}

@@ -129,7 +129,7 @@ wait_until 300 gone
 # below half, and go back to them: the burst may leave them fuller than it found them.
 slack=0
 if uname -v | grep -q PREEMPT_RT; then
-	slack=$(($(grep -c ^processor /proc/cpuinfo) * 128 * 88))
+	slack=$(($(grep -c ^processor /proc/cpuinfo) * 128 * 96))
 fi
 memory_back $((mem + slack)) "200 short-lived listeners (slack $slack)"
 check_ports "at rest"
