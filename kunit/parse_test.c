@@ -119,7 +119,7 @@ static void seqstate_test_parse_peer_groups(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 2, g[0].nr_nets);
 	KUNIT_EXPECT_EQ(test, AF_INET, g[0].nets[0].family);
 	KUNIT_EXPECT_EQ(test, 16, g[0].nets[0].plen);
-	KUNIT_EXPECT_EQ(test, htonl(0x7f010000), g[0].nets[0].addr.s6_addr32[0]);
+	KUNIT_EXPECT_EQ(test, 0x7f010000U, ntohl(g[0].nets[0].addr.s6_addr32[0]));
 	KUNIT_EXPECT_EQ(test, AF_INET6, g[0].nets[1].family);
 	KUNIT_EXPECT_EQ(test, 64, g[0].nets[1].plen);
 	KUNIT_EXPECT_EQ(test, 2, g[0].nr_ports);

@@ -16,6 +16,10 @@
 #include "counters.h"
 #include "tallies.h"
 
+const char seqstate_cgroup_sockets_help[] =
+	"# HELP seqstate_tcp_cgroup_sockets TCP sockets in each state now, by the cgroup they were made in.\n"
+	"# TYPE seqstate_tcp_cgroup_sockets gauge\n";
+
 /* The path of @row's cgroup as the reader sees it, in @buf (PATH_MAX bytes). */
 static const char *seqstate_cg_path(const struct seqstate_tally_row *row, char *buf)
 {
@@ -166,7 +170,7 @@ void seqstate_cgroups_metrics(struct seq_file *seq, const struct net *net)
 	paths = seqstate_cg_paths(rows, n);
 	if (!paths)
 		goto out;
-	seq_puts(seq, SEQSTATE_CGROUP_SOCKETS_HELP);
+	seq_puts(seq, seqstate_cgroup_sockets_help);
 	seqstate_cg_sockets(seq, "", rows, paths, n);
 	name = "seqstate_tcp_cgroup_state_entered_total";
 	seq_printf(seq, "# HELP %s Sockets that entered each state, by the cgroup they were made in.\n"

@@ -10,9 +10,7 @@ int seqstate_cgroups_proc_show(struct seq_file *seq, void *v);
 void seqstate_cgroups_metrics(struct seq_file *seq, const struct net *net);
 
 /* The sockets family, whose samples seqstate_cgroups_samples() prints with @labels first. */
-#define SEQSTATE_CGROUP_SOCKETS_HELP \
-	"# HELP seqstate_tcp_cgroup_sockets TCP sockets in each state now, by the cgroup they were made in.\n" \
-	"# TYPE seqstate_tcp_cgroup_sockets gauge\n"
+extern const char seqstate_cgroup_sockets_help[];
 void seqstate_cgroups_samples(struct seq_file *seq, const struct net *net, const char *labels);
 
 #endif /* _SEQSTATE_CGROUPS_PROC_H */

@@ -59,9 +59,9 @@ static const char *const seqstate_view_help[SEQSTATE_VIEW_FAMILIES] = {
 	[SEQSTATE_VIEW_ENTERED] =
 		"# HELP seqstate_tcp_state_entered_total Sockets that entered each state.\n"
 		"# TYPE seqstate_tcp_state_entered_total counter\n",
-	[SEQSTATE_VIEW_CGROUPS] = SEQSTATE_CGROUP_SOCKETS_HELP,
-	[SEQSTATE_VIEW_PORTS] = SEQSTATE_PORT_SOCKETS_HELP,
-	[SEQSTATE_VIEW_PEERS] = SEQSTATE_PEER_SOCKETS_HELP,
+	[SEQSTATE_VIEW_CGROUPS] = seqstate_cgroup_sockets_help,
+	[SEQSTATE_VIEW_PORTS] = seqstate_port_sockets_help,
+	[SEQSTATE_VIEW_PEERS] = seqstate_peer_sockets_help,
 };
 
 static bool seqstate_view_family_on(int f)

@@ -15,6 +15,10 @@
 #include "peers_proc.h"
 #include "tallies.h"
 
+const char seqstate_peer_sockets_help[] =
+	"# HELP seqstate_tcp_peer_sockets TCP sockets in each state now, by the peer group their remote end matches.\n"
+	"# TYPE seqstate_tcp_peer_sockets gauge\n";
+
 static int seqstate_peer_groups_show(struct seq_file *seq, void *v)
 {
 	struct seqstate_peers *p = seqstate_netns_peers(seq_file_single_net(seq));
@@ -90,7 +94,7 @@ void seqstate_peers_metrics(struct seq_file *seq, const struct net *net)
 
 	if (!snap)
 		return;
-	seq_puts(seq, SEQSTATE_PEER_SOCKETS_HELP);
+	seq_puts(seq, seqstate_peer_sockets_help);
 	seqstate_peer_sockets(seq, "", snap);
 	name = "seqstate_tcp_peer_state_entered_total";
 	seq_printf(seq, "# HELP %s Sockets that entered each state, by peer group, since the groups were set.\n"

@@ -12,9 +12,7 @@ int seqstate_peers_proc_create(struct proc_dir_entry *dir);
 void seqstate_peers_metrics(struct seq_file *seq, const struct net *net);
 
 /* The sockets family, whose samples seqstate_peers_samples() prints with @labels first. */
-#define SEQSTATE_PEER_SOCKETS_HELP \
-	"# HELP seqstate_tcp_peer_sockets TCP sockets in each state now, by the peer group their remote end matches.\n" \
-	"# TYPE seqstate_tcp_peer_sockets gauge\n"
+extern const char seqstate_peer_sockets_help[];
 void seqstate_peers_samples(struct seq_file *seq, const struct net *net, const char *labels);
 
 #endif /* _SEQSTATE_PEERS_PROC_H */

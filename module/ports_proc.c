@@ -11,6 +11,10 @@
 #include "ports_proc.h"
 #include "tallies.h"
 
+const char seqstate_port_sockets_help[] =
+	"# HELP seqstate_tcp_port_sockets TCP sockets in each state now, by local port, for listening ports.\n"
+	"# TYPE seqstate_tcp_port_sockets gauge\n";
+
 int seqstate_ports_proc_show(struct seq_file *seq, void *v)
 {
 	struct seqstate_tally_row *rows, *row;
@@ -81,7 +85,7 @@ void seqstate_ports_metrics(struct seq_file *seq, const struct net *net)
 	n = seqstate_ports_read(net, &rows);
 	if (n < 0)
 		return;
-	seq_puts(seq, SEQSTATE_PORT_SOCKETS_HELP);
+	seq_puts(seq, seqstate_port_sockets_help);
 	seqstate_port_sockets(seq, "", rows, n);
 	name = "seqstate_tcp_port_state_entered_total";
 	seq_printf(seq, "# HELP %s Sockets that entered each state, by local port, for listening ports.\n"
