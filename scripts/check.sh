@@ -134,7 +134,7 @@ kunit_lane() {
 	fi
 	debug_build kunit "$obj" SEQSTATE_KUNIT=m || return
 	debug_vm "kunit-$(basename "$obj")" "$obj/arch/x86/boot/bzImage" "$out/kunit-build" \
-		"$kunit_tests $full_tests $debug_tests" "${SEQSTATE_KUNIT_TIMEOUT:-3600}"
+		"$kunit_tests $full_tests $debug_tests" "${SEQSTATE_KUNIT_TIMEOUT:-4500}"
 }
 
 # The RT debug kernel (6.12, PREEMPT_RT): built once per machine, then the whole integration
@@ -147,7 +147,7 @@ rt_lane() {
 	fi
 	debug_build rt-debug "$obj" || return
 	debug_vm "rt-debug-$(basename "$obj")" "$obj/arch/x86/boot/bzImage" "$out/rt-debug-build" \
-		"$full_tests $debug_tests" "${SEQSTATE_RT_TIMEOUT:-3600}"
+		"$full_tests $debug_tests" "${SEQSTATE_RT_TIMEOUT:-4500}"
 }
 
 # The jobs, longest first, as many at once as there are lanes (cores): every VM runs in one

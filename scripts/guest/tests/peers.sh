@@ -134,9 +134,11 @@ assert_eq "lo: TIME-WAIT from the churn, counted from the tables" \
 sleep 1.1
 assert_eq "a write" ok "$(seqload try write $G "$DEF1")"
 assert_eq "another within a second" EBUSY "$(seqload try write $G "$DEF2")"
-before=$(cat $G; cat /proc/net/seqstate/peers | head -1)
-seqload badwrites -n 10000 -k peers $G
-assert_eq "10,000 malformed writes changed nothing" "$before" "$(cat $G; head -1 $P)"
+# 10,000 (SEQSTATE_SCALE divides them on the debug kernels).
+before=$(cat $G; head -1 $P)
+bad=$((10000 / ${SEQSTATE_SCALE:-1}))
+seqload badwrites -n $bad -k peers $G
+assert_eq "$bad malformed writes changed nothing" "$before" "$(cat $G; head -1 $P)"
 assert_eq "another user may not write" EACCES "$(seqload asuser 1000 seqload try write $G "$DEF2")"
 
 # Cleared: no rows, no series.
