@@ -3,7 +3,7 @@
 # make bench: every number is a ratio against a baseline measured in this same run. Lines for
 # the user go to the results channel prefixed "bench| ". Knobs (SEQSTATE_GUEST_ENV):
 # SEQSTATE_BENCH_ONLY (sections, default "churn active read isn listen probe durations
-# cgroups"),
+# cgroups breakdowns"),
 # SEQSTATE_BENCH_ROUNDS (7), SEQSTATE_BENCH_CONNS (3000 per churn), SEQSTATE_BENCH_CALLS
 # (100000 per in-kernel ISN or probe run), SEQSTATE_BENCH_LISTENS (2000 in-kernel
 # listen+close rounds), SEQSTATE_BENCH_STORM (1000 listenstorm rounds per thread),
@@ -503,6 +503,125 @@ bench_cgroups() {
 	out ""
 }
 
-for section in ${SEQSTATE_BENCH_ONLY:-churn active read isn listen probe durations cgroups}; do
+# peer_groups N CIDRS: N groups whose CIDRS (comma-separated) all match the probe bench's
+# unconnected IPv4 socket (0.0.0.0/0 among them), one per line.
+peer_groups() {
+	awk -v n="$1" -v c="$2" 'BEGIN { for (i = 0; i < n; i++) printf "g%d %s\n", i, c }'
+}
+
+# 9. Every breakdown (cgroups, ports, peer groups): ns per state change in the probes with
+#    all off, all on (the defaults, no peer groups), with 4 peer groups and with 64 groups of
+#    4 CIDRs each that the socket all matches (the worst case: 64 counts per change);
+#    connections/s with all on and all off; the read cost of the ports file at 10 and 1,000
+#    listening ports and 100 and 50,000 held sockets; bytes per port entry and per peer
+#    group; the cost of a peer group replacement (a walk of the tables) at 100 and 50,000
+#    sockets; the host-wide file at 1 and 100 namespaces.
+bench_breakdowns() {
+	local i a v f line size ways="off on g4 g64" seq="seqstate_probe [seqstate]"
+	local off="cgroups=0 ports=0 peers=0"
+	out "ns per TCP state change in the probes (as in section 6), net of the loop alone,"
+	out "durations=1; off: $off; on: the defaults; g4/g64: on, with 4 or 64 peer groups:"
+	out "round  none      off         on          g4          g64"
+	for f in $ways; do : >/tmp/$f; done
+	i=1
+	while [ $i -le "$rounds" ]; do
+		a=$(field ns_per_event "$(probe_bench -)")
+		line="$i      $a"
+		for f in $ways; do
+			if [ $f = off ]; then
+				load_seqstate $off
+			else
+				load_seqstate
+			fi
+			case $f in
+			g4) printf 'a 0.0.0.0/0\nb 10.0.0.0/8\nc 192.168.0.0/16 53\nd fd00::/8\n' \
+				>/proc/net/seqstate/peer_groups ;;
+			g64) peer_groups 64 "10.0.0.0/8,172.16.0.0/12,fd00::/8,0.0.0.0/0" \
+				>/proc/net/seqstate/peer_groups ;;
+			esac
+			v=$(field ns_per_event "$(probe_bench "$seq")")
+			unload_seqstate
+			awk -v a="$a" -v x="$v" 'BEGIN { printf "%.3f\n", x - a }' >>/tmp/$f
+			line="$line $(printf "%-11s" "$(tail -n 1 /tmp/$f)")"
+		done
+		out "$line"
+		i=$((i + 1))
+	done
+	out "$(awk -v a="$(median /tmp/off)" -v b="$(median /tmp/on)" -v c="$(median /tmp/g4)" \
+		-v d="$(median /tmp/g64)" 'BEGIN {
+		printf "median net ns: off %.2f, on %.2f (+%.2f), 4 groups %.2f (+%.2f), ", a, b, b - a, c, c - a
+		printf "64 groups %.2f (+%.2f)", d, d - a }')"
+	out ""
+	out "connections/s, as in section 1: all on (the defaults) and all off, each / none:"
+	out "round  none      all on    all off    on/none   off/none"
+	: >/tmp/on
+	: >/tmp/off
+	i=1
+	while [ $i -le "$rounds" ]; do
+		a=$(field rate "$(churn)")
+		load_seqstate
+		v=$(field rate "$(churn)")
+		unload_seqstate
+		load_seqstate $off
+		f=$(field rate "$(churn)")
+		unload_seqstate
+		awk -v a="$a" -v x="$v" 'BEGIN { printf "%.3f\n", x / a }' >>/tmp/on
+		awk -v a="$a" -v x="$f" 'BEGIN { printf "%.3f\n", x / a }' >>/tmp/off
+		out "$(printf "%-6d %-9s %-9s %-10s %-9s %s" $i "$a" "$v" "$f" "$(tail -n 1 /tmp/on)" \
+			"$(tail -n 1 /tmp/off)")"
+		i=$((i + 1))
+	done
+	out "median ratios: all on $(median /tmp/on) (target >= 0.98), all off $(median /tmp/off)"
+	out ""
+	out "bytes per listening port: its entry, the listener's record and tracking; replace: writing"
+	out "64 peer groups, the walk of the tables included"
+	out "ports  held sockets  bytes per port  us per read: ports  metrics  peers(64)  replace(64)  control"
+	peer_groups 64 "10.0.0.0/8,127.0.0.0/8,fd00::/8" >/tmp/g64
+	load_seqstate ports_max=2000
+	for ports in 10 1000; do
+		line=$(unshare -n sh -ec '. /seqstate/lib.sh
+			ip link set lo up
+			sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
+			m0=$(settled_memory)
+			seqload hold --listen '$ports' --ready-file /tmp/pl >/dev/null &
+			l=$!
+			wait_ready /tmp/pl $l
+			m1=$(settled_memory)
+			echo "entry=$(((m1 - m0) / '$ports'))"
+			us() { x=$(seqload readfile -n 200 "$1"); x=${x#*us_per_run=}; echo "${x%% *}"; }
+			for size in 100 50000; do
+				rm -f /tmp/rd
+				seqload hold --established $((size / 2)) --ready-file /tmp/rd >/dev/null &
+				h=$!
+				wait_ready /tmp/rd $h
+				sleep 1.1
+				t=$(seqload time -n 1 -- cp /tmp/g64 /proc/net/seqstate/peer_groups)
+				t=${t#*us_per_run=}
+				echo "size=$size r=$(us /proc/net/seqstate/ports) g=$(us /proc/net/seqstate/metrics) p=$(us /proc/net/seqstate/peers) w=${t%% *} c=$(us /proc/version)"
+				sleep 1.1
+				echo >/proc/net/seqstate/peer_groups
+				kill $h
+				wait $h || :
+			done
+			kill $l
+			wait')
+		for size in 100 50000; do
+			f=$(echo "$line" | grep "^size=$size ")
+			out "$(printf "%-6d %-13d %-15s %-18s %-8s %-10s %-12s %s" "$ports" "$size" \
+				"$(field entry "$(echo "$line" | grep ^entry=)")" "$(field r "$f")" \
+				"$(field g "$f")" "$(field p "$f")" "$(field w "$f")" "$(field c "$f")")"
+		done
+	done
+	m0=$(settled_memory)
+	peer_groups 64 "10.0.0.0/8,172.16.0.0/12,fd00::/8,0.0.0.0/0" >/proc/net/seqstate/peer_groups
+	m1=$(settled_memory)
+	sleep 1.1
+	echo >/proc/net/seqstate/peer_groups
+	out "bytes per peer group (64 groups of 4 CIDRs): $(((m1 - m0) / 64))"
+	unload_seqstate
+	out ""
+}
+
+for section in ${SEQSTATE_BENCH_ONLY:-churn active read isn listen probe durations cgroups breakdowns}; do
 	"bench_$section"
 done
