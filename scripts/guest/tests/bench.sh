@@ -517,18 +517,24 @@ peer_groups() {
 #    group; the cost of a peer group replacement (a walk of the tables) at 100 and 50,000
 #    sockets; the host-wide file at 1 and 100 namespaces.
 bench_breakdowns() {
-	local i a v f line size ways="off on g4 g64" seq="seqstate_probe [seqstate]"
+	local i a v f line size ways="off on g4 g64 bpf" seq="seqstate_probe [seqstate]"
 	local off="cgroups=0 ports=0 peers=0"
 	out "ns per TCP state change in the probes (as in section 6), net of the loop alone,"
-	out "durations=1; off: $off; on: the defaults; g4/g64: on, with 4 or 64 peer groups:"
-	out "round  none      off         on          g4          g64"
+	out "durations=1; off: $off; on: the defaults; g4/g64: on, with 4 or 64 peer groups;"
+	out "bpf: libbpf-tools' tcpstates alone (its BPF program, $bpf), as in section 7:"
+	out "round  none      off         on          g4          g64         bpf"
 	for f in $ways; do : >/tmp/$f; done
 	i=1
 	while [ $i -le "$rounds" ]; do
 		a=$(field ns_per_event "$(probe_bench -)")
 		line="$i      $a"
 		for f in $ways; do
-			if [ $f = off ]; then
+			if [ $f = bpf ]; then
+				v=$(field ns_per_event "$(with_tcpstates probe_bench $bpf)")
+				awk -v a="$a" -v x="$v" 'BEGIN { printf "%.3f\n", x - a }' >>/tmp/$f
+				line="$line $(printf "%-11s" "$(tail -n 1 /tmp/$f)")"
+				continue
+			elif [ $f = off ]; then
 				load_seqstate $off
 			else
 				load_seqstate
@@ -550,7 +556,7 @@ bench_breakdowns() {
 	out "$(awk -v a="$(median /tmp/off)" -v b="$(median /tmp/on)" -v c="$(median /tmp/g4)" \
 		-v d="$(median /tmp/g64)" 'BEGIN {
 		printf "median net ns: off %.2f, on %.2f (+%.2f), 4 groups %.2f (+%.2f), ", a, b, b - a, c, c - a
-		printf "64 groups %.2f (+%.2f)", d, d - a }')"
+		printf "64 groups %.2f (+%.2f)", d, d - a }'); tcpstates $(median /tmp/bpf)"
 	out ""
 	out "connections/s, as in section 1: all on (the defaults) and all off, each / none:"
 	out "round  none      all on    all off    on/none   off/none"
