@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -118,6 +119,19 @@ int cmd_time(int argc, char **argv)
 		run_once(argv + first, i);
 	printf("time runs=%ld us_per_run=%.1f\n", runs, since_us(&t0) / runs);
 	return 0;
+}
+
+int cmd_cgns(int argc, char **argv)
+{
+	const struct opt_def defs[] = { { 0 } };
+	int first = parse_opts(argc, argv, "+", NULL, defs, true);
+
+	if (argc - first < 1)
+		usage_err("cgns: CMD [ARGS...]");
+	if (unshare(CLONE_NEWCGROUP))
+		die("cgns: unshare: %s", strerror(errno));
+	execvp(argv[first], argv + first);
+	die("cgns: %s: %s", argv[first], strerror(errno));
 }
 
 int cmd_asuser(int argc, char **argv)

@@ -88,6 +88,8 @@ static const char usage_text[] =
 "  try read|write FILE [DATA]\n"
 "      open FILE and read it, or write DATA in one write(2); print \"ok\" or\n"
 "      the errno's name (EACCES, ...), exit 0 either way\n"
+"  cgns CMD [ARGS...]\n"
+"      run CMD in a new cgroup namespace, rooted at the caller's cgroup\n"
 "  asuser UID CMD [ARGS...]\n"
 "      run CMD with user and group UID, no supplementary groups\n"
 "IPv6 endpoints print as [ADDR]:PORT. Exit: 0 ok, 1 failure, 2 usage.\n";
@@ -191,6 +193,7 @@ static const struct command {
 	{ "badwrites",	 cmd_badwrites },
 	{ "try",	 cmd_try },
 	{ "asuser",	 cmd_asuser },
+	{ "cgns",	 cmd_cgns },
 };
 
 int main(int argc, char **argv)

@@ -84,5 +84,6 @@ int cmd_try(int argc, char **argv);
 int cmd_readfile(int argc, char **argv);	/* proc.c */
 int cmd_time(int argc, char **argv);
 int cmd_asuser(int argc, char **argv);
+int cmd_cgns(int argc, char **argv);
 
 #endif

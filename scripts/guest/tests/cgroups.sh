@@ -86,6 +86,15 @@ assert_eq "/ss-b TIME-WAIT, as ss -6 counts it" \
 	"$(ss -6tanH state time-wait | wc -l)" "$(cg_now /ss-b time_wait)"
 assert_eq "/ss-b close_wait" 3 "$(cg_now /ss-b close_wait)"
 
+# Paths are relative to the reader's cgroup namespace, as /proc/PID/cgroup shows them: a
+# reader in a namespace rooted at /ss-b sees its own cgroup as / and the others above it.
+want=$(awk 'NR > 1 { p = $NF
+	if (p == "(other)") print p; else if (p == "/ss-b") print "/"
+	else if (p == "/") print "/.."; else print "/.." p }' /proc/net/seqstate/cgroups | sort | xargs)
+got=$(sh -c "$into" $cg/ss-b seqload cgns awk 'NR > 1 { print $NF }' /proc/net/seqstate/cgroups |
+	sort | xargs)
+assert_eq "paths seen from a cgroup namespace rooted at /ss-b" "$want" "$got"
+
 # Accepted sockets are their listener's: a server in c, its clients in b.
 e_c=$(cg_entered /ss-c established)
 s_b=$(cg_entered /ss-b syn_sent)
