@@ -342,6 +342,16 @@ void seqstate_listeners_baseline(void)
 	flush_delayed_work(&seqstate_worker);
 }
 
+/*
+ * Once the probe is gone, before the records go: the work items look records up
+ * (seqstate_records_listening()), and nothing queues them any more.
+ */
+void seqstate_listeners_stop(void)
+{
+	cancel_delayed_work_sync(&seqstate_worker);
+	cancel_delayed_work_sync(&seqstate_ticker);
+}
+
 /* Once the probe is gone: nothing adds to the ring any more. */
 void seqstate_listeners_exit(void)
 {

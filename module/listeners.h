@@ -10,6 +10,8 @@ struct sock;
 int seqstate_listeners_init(void);
 void seqstate_listeners_exit(void);
 void seqstate_listeners_baseline(void);
+/* Once the probe is gone: the work items stop, the listeners stay readable. */
+void seqstate_listeners_stop(void);
 
 /* From the tracepoint, in any context: @sk enters or leaves LISTEN. */
 void seqstate_listener_changed(struct sock *sk, bool listen);

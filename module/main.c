@@ -24,9 +24,10 @@
 /*
  * Each step comes before what uses it, and exit undoes them in exactly the reverse order:
  *  - the listeners first: the probe feeds them, /proc and sysfs read them until they go;
+ *    at unload their work items, which look records up, stop right after the probe;
  *  - the host key before the namespaces: theirs need the RNG ready too; the breakdowns'
- *    table before the records that name its entries; the record table and the host's histograms
- *    before the namespaces, which have their own;
+ *    table before the records that name its entries; the record table and the host's
+ *    histograms before the namespaces, which have their own;
  *  - the namespace table before anything that looks a namespace up: the ISN hook (which
  *    isn_active=1 rekey_guard_s=0 switches in at once), the files, the probes. At unload
  *    TCP gets the kernel's ISNs back before any namespace's key goes;
@@ -101,6 +102,7 @@ err_listeners:
 static void __exit seqstate_exit(void)
 {
 	seqstate_tracepoint_exit();
+	seqstate_listeners_stop();
 	seqstate_timewait_exit();
 	seqstate_sysfs_exit();
 	seqstate_proc_exit();

@@ -5,10 +5,11 @@
  * root only. It lives in the initial namespace's /proc/net/seqstate/, not in sysfs, whose
  * one value per file does not fit a table larger than a page that must be read whole.
  *
- * The namespaces are taken at open, each with a reference and its counts; the text format
- * wants each family's samples together, so the file goes family by family and, within
- * one, namespace by namespace (sorted by inode). A namespace that dies meanwhile keeps its
- * place in this read and is gone from the next; none shows twice.
+ * The namespaces are taken when a read starts at the beginning, each with a reference and
+ * its counts, and let go when it reaches the end; the text format wants each family's
+ * samples together, so the file goes family by family and, within one, namespace by
+ * namespace (sorted by inode). A namespace that dies meanwhile keeps its place in this
+ * read and is gone from the next; none shows twice.
  */
 #include <linux/capability.h>
 #include <linux/proc_fs.h>
@@ -147,12 +148,26 @@ static void *seqstate_view_item(struct seq_file *seq, loff_t pos)
 
 static void *seqstate_view_start(struct seq_file *seq, loff_t *pos)
 {
+	struct seqstate_view *v = seq->private;
+
+	if (!*pos) {
+		seqstate_view_free(v);
+		if (seqstate_view_take(v)) {
+			seqstate_view_free(v);
+			return ERR_PTR(-ENOMEM);
+		}
+	}
 	return seqstate_view_item(seq, *pos);
 }
 
 static void *seqstate_view_next(struct seq_file *seq, void *it, loff_t *pos)
 {
-	return seqstate_view_item(seq, ++*pos);
+	void *next = seqstate_view_item(seq, ++*pos);
+
+	/* The end: nothing held while the file stays open. */
+	if (!next)
+		seqstate_view_free(seq->private);
+	return next;
 }
 
 static void seqstate_view_stop(struct seq_file *seq, void *it)
@@ -210,21 +225,11 @@ static const struct seq_operations seqstate_view_ops = {
 
 static int seqstate_view_open(struct inode *inode, struct file *file)
 {
-	struct seqstate_view *v;
-	int err;
-
 	/* As verify: the host's root, whoever owns the namespace the file was opened in. */
 	if (!file_ns_capable(file, &init_user_ns, CAP_NET_ADMIN))
 		return -EPERM;
-	v = __seq_open_private(file, &seqstate_view_ops, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	err = seqstate_view_take(v);
-	if (err) {
-		seqstate_view_free(v);
-		seq_release_private(inode, file);
-	}
-	return err;
+	return __seq_open_private(file, &seqstate_view_ops, sizeof(struct seqstate_view)) ?
+	       0 : -ENOMEM;
 }
 
 static int seqstate_view_release(struct inode *inode, struct file *file)

@@ -12,8 +12,8 @@
  * verify's), by stamping its record with the new generation. A probe that meets a record
  * of an older generation does the same for it under the same bucket lock, so no socket is
  * counted twice or missed and no gauge mixes two sets. The walk costs O(sockets of the
- * host's tables): one replacement per second per namespace (else -EBUSY), one walk at a
- * time host-wide.
+ * host's tables): one replacement per second per namespace and ten per second host-wide
+ * (else -EBUSY), one walk at a time.
  *
  * A child socket has no remote end yet at its first event (inet_csk_clone_lock() sets the
  * state first): its groups are matched at its next state. Half-open connections (request
@@ -62,6 +62,11 @@ struct seqstate_peer_set {
 };
 
 static DEFINE_MUTEX(seqstate_peers_walk_lock);	/* one recount at a time, host-wide */
+static unsigned long seqstate_peers_walked;	/* jiffies of the last; under the lock */
+static u16 seqstate_peers_gen;			/* of the last set made; under the lock */
+
+/* Walks of the tables per second host-wide, whatever the namespaces: each is O(sockets). */
+#define SEQSTATE_PEERS_WALKS_PER_S	10
 
 static size_t seqstate_peer_set_bytes(int n)
 {
@@ -290,7 +295,17 @@ int seqstate_peers_replace(struct net *net, struct seqstate_peers *p, const char
 	err = mutex_lock_killable(&seqstate_peers_walk_lock);
 	if (err)
 		goto out_unlock;
-	p->gen = p->gen == U16_MAX ? 1 : p->gen + 1;
+	if (time_before(jiffies, seqstate_peers_walked + HZ / SEQSTATE_PEERS_WALKS_PER_S)) {
+		mutex_unlock(&seqstate_peers_walk_lock);
+		err = -EBUSY;
+		goto out_unlock;
+	}
+	/*
+	 * Host-wide, so that a record some other namespace left at a socket's address (its
+	 * end unseen) is never taken for one of this set.
+	 */
+	seqstate_peers_gen = seqstate_peers_gen == U16_MAX ? 1 : seqstate_peers_gen + 1;
+	p->gen = seqstate_peers_gen;
 	if (set)
 		set->gen = p->gen;
 	old = rcu_replace_pointer(p->set, set, lockdep_is_held(&p->lock));
@@ -300,6 +315,7 @@ int seqstate_peers_replace(struct net *net, struct seqstate_peers *p, const char
 	pw->w.found = seqstate_peers_found;
 	if (rcu_access_pointer(p->set))
 		seqstate_walk_net(net, &pw->w);
+	seqstate_peers_walked = jiffies;
 	mutex_unlock(&seqstate_peers_walk_lock);
 	p->last = jiffies;
 	mutex_unlock(&p->lock);
@@ -319,6 +335,7 @@ out:
 
 void seqstate_peers_init(void)
 {
+	seqstate_peers_walked = jiffies - HZ;
 	if (peers)
 		static_branch_enable(&seqstate_peers_key);
 }

@@ -16,7 +16,7 @@ struct seqstate_peers {
 	struct seqstate_peer_set __rcu *set;	/* NULL: no groups */
 	struct mutex lock;			/* replacements */
 	unsigned long last;			/* jiffies of the last one */
-	u16 gen;				/* of the last set made, never 0 */
+	u16 gen;				/* of its last set, never 0 */
 };
 
 /* The module parameter "peers", set at load: gauges by peer group kept at all. */
