@@ -12,8 +12,8 @@
  * verify's), by stamping its record with the new generation. A probe that meets a record
  * of an older generation does the same for it under the same bucket lock, so no socket is
  * counted twice or missed and no gauge mixes two sets. The walk costs O(sockets of the
- * host's tables): one replacement per second per namespace and ten per second host-wide
- * (else -EBUSY), one walk at a time.
+ * host's tables): one replacement per second per namespace (else -EBUSY), and one walk at
+ * a time host-wide, ten per second at most (writers wait their turn).
  *
  * A child socket has no remote end yet at its first event (inet_csk_clone_lock() sets the
  * state first): its groups are matched at its next state. Half-open connections (request
@@ -27,6 +27,7 @@
 #include <linux/jump_label.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
@@ -269,6 +270,7 @@ int seqstate_peers_replace(struct net *net, struct seqstate_peers *p, const char
 	struct seqstate_peer_set *set = NULL, *old;
 	struct seqstate_peer_group *groups;
 	struct seqstate_peers_walk *pw;
+	long wait;
 	int n, err = -ENOMEM;
 
 	groups = kvmalloc_array(SEQSTATE_PEER_GROUPS, sizeof(*groups), GFP_KERNEL);
@@ -295,9 +297,11 @@ int seqstate_peers_replace(struct net *net, struct seqstate_peers *p, const char
 	err = mutex_lock_killable(&seqstate_peers_walk_lock);
 	if (err)
 		goto out_unlock;
-	if (time_before(jiffies, seqstate_peers_walked + HZ / SEQSTATE_PEERS_WALKS_PER_S)) {
+	/* Writers of many namespaces wait their turn rather than fail. */
+	wait = (long)(seqstate_peers_walked + HZ / SEQSTATE_PEERS_WALKS_PER_S - jiffies);
+	if (wait > 0 && schedule_timeout_killable(wait) && fatal_signal_pending(current)) {
 		mutex_unlock(&seqstate_peers_walk_lock);
-		err = -EBUSY;
+		err = -EINTR;
 		goto out_unlock;
 	}
 	/*
