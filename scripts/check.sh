@@ -54,6 +54,19 @@ smoke_tests=${TESTS:-$(tests_of smoke)}
 kunit_tests=$(tests_of kunit)
 debug_tests=$(tests_of debug)
 
+# lane_tests LANE: the full tests for the debug lane LANE (kunit or rt), without those whose
+# header names the other ("# debug lane: ..."): each of the costliest tests runs in one
+# debug kernel (both have lockdep, KASAN and kmemleak), all of them in every stock one. A
+# list given in TESTS runs whole.
+lane_tests() {
+	local t lane
+	for t in $full_tests; do
+		lane=$(sed -n 's/^# debug lane: //p' "$SEQSTATE_TOP/scripts/guest/tests/$t.sh")
+		[ -n "${TESTS:-}" ] || [ -z "$lane" ] || [ "$lane" = "$1" ] || continue
+		echo "$t"
+	done | xargs
+}
+
 if [ -z "${KERNELS:-}" ] || [[ " $KERNELS " == *" style "* ]]; then
 	step style "$out/style.log" "$SEQSTATE_TOP/scripts/style.sh"
 	# The KUnit table of F values must be what the reference model computes now.
@@ -134,7 +147,7 @@ kunit_lane() {
 	fi
 	debug_build kunit "$obj" SEQSTATE_KUNIT=m || return
 	debug_vm "kunit-$(basename "$obj")" "$obj/arch/x86/boot/bzImage" "$out/kunit-build" \
-		"$kunit_tests $full_tests $debug_tests" "${SEQSTATE_KUNIT_TIMEOUT:-4500}"
+		"$kunit_tests $(lane_tests kunit) $debug_tests" "${SEQSTATE_KUNIT_TIMEOUT:-4500}"
 }
 
 # The RT debug kernel (6.12, PREEMPT_RT): built once per machine, then the whole integration
@@ -147,7 +160,7 @@ rt_lane() {
 	fi
 	debug_build rt-debug "$obj" || return
 	debug_vm "rt-debug-$(basename "$obj")" "$obj/arch/x86/boot/bzImage" "$out/rt-debug-build" \
-		"$full_tests $debug_tests" "${SEQSTATE_RT_TIMEOUT:-4500}"
+		"$(lane_tests rt) $debug_tests" "${SEQSTATE_RT_TIMEOUT:-4500}"
 }
 
 # The jobs, longest first, as many at once as there are lanes (cores): every VM runs in one

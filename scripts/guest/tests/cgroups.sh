@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full
+# debug lane: rt
 # The gauges by cgroup. Full sockets: each cgroup's row equals ss with its cgroup filter, in
 # every state, for sockets made before and after the load, IPv4 and IPv6; an accepted
 # socket is its listener's. TIME-WAIT and half-open, where ss shows no cgroup: ss's count

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full
+# debug lane: kunit
 # Every namespace in one host-wide file: each namespace's gauges (states, cgroups, ports,
 # peer groups) labelled netns="<inode>", equal to what its own metrics file shows; while
 # namespaces come and go under traffic every read parses and shows no series twice; a

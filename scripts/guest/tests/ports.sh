@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full
+# debug lane: rt
 # The gauges by listening port. Each row equals ss with its port filter in every state
 # (`ss -tanH state S sport = :P`; SYN-RECV: the children plus the listeners' half-open
 # connections) and the count of /proc/net/tcp{,6} lines with that local port; its
