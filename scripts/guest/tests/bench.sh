@@ -503,10 +503,13 @@ bench_cgroups() {
 	out ""
 }
 
-# peer_groups N CIDRS: N groups whose CIDRS (comma-separated) all match the probe bench's
-# unconnected IPv4 socket (0.0.0.0/0 among them), one per line.
+# peer_groups N CIDRS: N groups of CIDRS (comma-separated), one per line, into the
+# namespace's peer_groups in one write(2), as a replacement must come (awk writes a line
+# at a time: its first line would replace the set, the next ones find it busy).
 peer_groups() {
-	awk -v n="$1" -v c="$2" 'BEGIN { for (i = 0; i < n; i++) printf "g%d %s\n", i, c }'
+	awk -v n="$1" -v c="$2" 'BEGIN { for (i = 0; i < n; i++) printf "g%d %s\n", i, c }' \
+		>/tmp/peer_groups
+	cat /tmp/peer_groups >/proc/net/seqstate/peer_groups
 }
 
 # 9. Every breakdown (cgroups, ports, peer groups): ns per state change in the probes with
@@ -541,9 +544,9 @@ bench_breakdowns() {
 			fi
 			case $f in
 			g4) printf 'a 0.0.0.0/0\nb 10.0.0.0/8\nc 192.168.0.0/16 53\nd fd00::/8\n' \
-				>/proc/net/seqstate/peer_groups ;;
-			g64) peer_groups 64 "10.0.0.0/8,172.16.0.0/12,fd00::/8,0.0.0.0/0" \
-				>/proc/net/seqstate/peer_groups ;;
+				>/tmp/g4
+				cat /tmp/g4 >/proc/net/seqstate/peer_groups ;;
+			g64) peer_groups 64 "10.0.0.0/8,172.16.0.0/12,fd00::/8,0.0.0.0/0" ;;
 			esac
 			v=$(field ns_per_event "$(probe_bench "$seq")")
 			unload_seqstate
@@ -582,12 +585,14 @@ bench_breakdowns() {
 	out "bytes per listening port: its entry, the listener's record and tracking; replace: writing"
 	out "64 peer groups, the walk of the tables included"
 	out "ports  held sockets  bytes per port  us per read: ports  metrics  peers(64)  replace(64)  control"
-	peer_groups 64 "10.0.0.0/8,127.0.0.0/8,fd00::/8" >/tmp/g64
+	awk 'BEGIN { for (i = 0; i < 64; i++) printf "g%d 10.%d.0.0/16,127.0.0.0/8,fd00::/8\n", i, i }' \
+		>/tmp/g64
 	load_seqstate ports_max=2000
 	# Before the ports' namespaces: one that dies late frees its records meanwhile.
 	m0=$(settled_memory)
-	peer_groups 64 "10.0.0.0/8,172.16.0.0/12,fd00::/8,0.0.0.0/0" >/proc/net/seqstate/peer_groups
+	peer_groups 64 "10.0.0.0/8,172.16.0.0/12,fd00::/8,0.0.0.0/0"
 	m1=$(settled_memory)
+	[ "$(wc -l </proc/net/seqstate/peer_groups)" = 64 ] || fail "the 64 groups were not taken"
 	sleep 1.1
 	echo >/proc/net/seqstate/peer_groups
 	out "bytes per peer group (64 groups of 4 CIDRs, counts for $(grep -c ^processor /proc/cpuinfo) CPUs): $(((m1 - m0) / 64))"
