@@ -544,8 +544,8 @@ bench_breakdowns() {
 			fi
 			case $f in
 			g4) printf 'a 0.0.0.0/0\nb 10.0.0.0/8\nc 192.168.0.0/16 53\nd fd00::/8\n' \
-				>/tmp/g4
-				cat /tmp/g4 >/proc/net/seqstate/peer_groups ;;
+				>/tmp/groups4
+				cat /tmp/groups4 >/proc/net/seqstate/peer_groups ;;
 			g64) peer_groups 64 "10.0.0.0/8,172.16.0.0/12,fd00::/8,0.0.0.0/0" ;;
 			esac
 			v=$(field ns_per_event "$(probe_bench "$seq")")
