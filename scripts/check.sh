@@ -72,6 +72,9 @@ if [ -z "${KERNELS:-}" ] || [[ " $KERNELS " == *" style "* ]]; then
 	# The KUnit table of F values must be what the reference model computes now.
 	step isn-reference "$out/isn-reference.log" sh -c \
 		"python3 '$SEQSTATE_TOP/scripts/ref/isn_ref.py' kunit | diff - '$SEQSTATE_TOP/kunit/isn_vectors.h'"
+	# The shipped Prometheus rules: valid, and every alert's unit tests (Debian's promtool).
+	step prometheus-rules "$out/prometheus-rules.log" sh -c \
+		"cd '$SEQSTATE_TOP/contrib/prometheus' && '$(promtool_path)' check rules seqstate.rules.yml && '$(promtool_path)' test rules seqstate.rules.test.yml"
 fi
 
 # One Debian suite: its chroot and kernels, the W=1/sparse build, DKMS, and a VM per kernel.
