@@ -43,6 +43,7 @@ struct seqstate_view {
 enum {
 	SEQSTATE_VIEW_SOCKETS,
 	SEQSTATE_VIEW_HALFOPEN,
+	SEQSTATE_VIEW_MAX_TW,
 	SEQSTATE_VIEW_ENTERED,
 	SEQSTATE_VIEW_CGROUPS,
 	SEQSTATE_VIEW_PORTS,
@@ -57,6 +58,9 @@ static const char *const seqstate_view_help[SEQSTATE_VIEW_FAMILIES] = {
 	[SEQSTATE_VIEW_HALFOPEN] =
 		"# HELP seqstate_tcp_halfopen_sockets Half-open connections (request socks), part of syn_recv.\n"
 		"# TYPE seqstate_tcp_halfopen_sockets gauge\n",
+	[SEQSTATE_VIEW_MAX_TW] =
+		"# HELP seqstate_tcp_max_tw_buckets net.ipv4.tcp_max_tw_buckets: TIME-WAIT sockets beyond it are not made.\n"
+		"# TYPE seqstate_tcp_max_tw_buckets gauge\n",
 	[SEQSTATE_VIEW_ENTERED] =
 		"# HELP seqstate_tcp_state_entered_total Sockets that entered each state.\n"
 		"# TYPE seqstate_tcp_state_entered_total counter\n",
@@ -202,6 +206,10 @@ static int seqstate_view_show(struct seq_file *seq, void *it)
 		/* Without its trailing comma, the only label. */
 		seq_printf(seq, "seqstate_tcp_halfopen_sockets{netns=\"%u\"} %lld\n", vn->inum,
 			   vn->snap.halfopen);
+		break;
+	case SEQSTATE_VIEW_MAX_TW:
+		seq_printf(seq, "seqstate_tcp_max_tw_buckets{netns=\"%u\"} %d\n", vn->inum,
+			   READ_ONCE(vn->net->ipv4.tcp_death_row.sysctl_max_tw_buckets));
 		break;
 	case SEQSTATE_VIEW_CGROUPS:
 		seqstate_cgroups_samples(seq, vn->net, vn->labels);

@@ -148,6 +148,10 @@ static int seqstate_metrics_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "# HELP seqstate_tcp_halfopen_sockets Half-open connections (request socks), part of syn_recv.\n"
 		   "# TYPE seqstate_tcp_halfopen_sockets gauge\n"
 		   "seqstate_tcp_halfopen_sockets %lld\n", snap->halfopen);
+	seq_printf(seq, "# HELP seqstate_tcp_max_tw_buckets net.ipv4.tcp_max_tw_buckets: TIME-WAIT sockets beyond it are not made.\n"
+		   "# TYPE seqstate_tcp_max_tw_buckets gauge\n"
+		   "seqstate_tcp_max_tw_buckets %d\n",
+		   READ_ONCE(net->ipv4.tcp_death_row.sysctl_max_tw_buckets));
 	seqstate_metric_states(seq, "seqstate_tcp_state_entered_total", "counter",
 			       "Sockets that entered each state.", snap->entered, NULL);
 	seqstate_metric_states(seq, "seqstate_tcp_state_left_total", "counter",

@@ -52,6 +52,13 @@ for i in 1 2 3; do
 		fail "namespace $ino: the host file differs from its own metrics"; }
 	echo "pass: namespace $ino: $(echo "$got" | wc -l) gauges equal its own metrics file's"
 done
+# Each namespace's TIME-WAIT limit, for the alert that compares them.
+in_netns_of "$pid1" 'sysctl -qw net.ipv4.tcp_max_tw_buckets=1234'
+assert_eq "namespace 1: its tcp_max_tw_buckets, in its own metrics" \
+	"seqstate_tcp_max_tw_buckets 1234" \
+	"$(in_netns_of "$pid1" 'grep "^seqstate_tcp_max_tw_buckets " /proc/net/seqstate/metrics')"
+assert_eq "namespace 1: its tcp_max_tw_buckets, in the host file" 1234 \
+	"$(grep "^seqstate_tcp_max_tw_buckets{netns=\"$ino1\"}" $F | cut -d' ' -f2)"
 assert_eq "namespace 2: port 7102 established, in the host file" 2 \
 	"$(grep "^seqstate_tcp_port_sockets{netns=\"$ino2\",port=\"7102\",state=\"established\"}" $F | cut -d' ' -f2)"
 cp $F /tmp/nm.prom
