@@ -45,6 +45,20 @@ sockets_are() {
 	[ "$(ss -tanH "$@" | wc -l)" = "$n" ]
 }
 
+# while_still FILE WHAT FN: FN (which reads $a, FILE's content, and compares it) run until
+# FILE reads the same before and after it; WHAT fails after 20 rounds that never did.
+while_still() {
+	local file=$1 what=$2 fn=$3 i=0 b
+	while :; do
+		a=$(cat "$file")
+		"$fn"
+		b=$(cat "$file")
+		[ "$a" != "$b" ] || return 0
+		i=$((i + 1))
+		[ $i -lt 20 ] || fail "$what: $file never held still"
+	done
+}
+
 # ss_state STATE: ss's name of one of seqstate's states (fin_wait2: fin-wait-2).
 ss_state() {
 	case $1 in

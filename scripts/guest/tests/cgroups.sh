@@ -36,30 +36,28 @@ cg_entered() {
 
 # check_cgroups WHAT: every row's full sockets against `ss cgroup PATH state S`, and the
 # rows' sum against the states file; judged on a round in which the cgroups file held still.
+# cgroups_round: one round of check_cgroups, on $a.
+cgroups_round() {
+	want=$(echo "$a" | awk 'NR > 1 && $NF != "(other)" { print $NF }' | while read -r p; do
+		for s in listen syn_sent established fin_wait1 fin_wait2 close_wait closing \
+			 last_ack; do
+			echo "$p $s $(ss -tanH state "$(ss_state $s)" cgroup "$p" | wc -l)"
+		done
+	done)
+	got=$(echo "$a" | awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$NF != "(other)" { split("listen syn_sent established fin_wait1 fin_wait2 " \
+			"close_wait closing last_ack", s, " ")
+			for (i = 1; i <= 8; i++) print $NF, s[i], $col[s[i]] }')
+	sums=$(printf '%s\n--\n%s\n' "$a" "$(cat /proc/net/seqstate/states)" | awk '
+		$1 == "--" { part = 2; next }
+		part != 2 && /^cgroup_id/ { for (i = 1; i <= NF; i++) col[i] = $i; next }
+		part != 2 { for (i = 2; i < NF - 1; i++) sum[col[i]] += $i; sum["syn_recv"] += $(NF - 1); next }
+		$1 in sum && $2 != sum[$1] { print $1, "states", $2, "cgroups", sum[$1] }')
+}
+
 check_cgroups() {
-	local i=0 a b want got
-	while :; do
-		a=$(cat /proc/net/seqstate/cgroups)
-		want=$(echo "$a" | awk 'NR > 1 && $NF != "(other)" { print $NF }' | while read -r p; do
-			for s in listen syn_sent established fin_wait1 fin_wait2 close_wait closing \
-				 last_ack; do
-				echo "$p $s $(ss -tanH state "$(ss_state $s)" cgroup "$p" | wc -l)"
-			done
-		done)
-		got=$(echo "$a" | awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-			$NF != "(other)" { split("listen syn_sent established fin_wait1 fin_wait2 " \
-				"close_wait closing last_ack", s, " ")
-				for (i = 1; i <= 8; i++) print $NF, s[i], $col[s[i]] }')
-		sums=$(printf '%s\n--\n%s\n' "$a" "$(cat /proc/net/seqstate/states)" | awk '
-			$1 == "--" { part = 2; next }
-			part != 2 && /^cgroup_id/ { for (i = 1; i <= NF; i++) col[i] = $i; next }
-			part != 2 { for (i = 2; i < NF - 1; i++) sum[col[i]] += $i; sum["syn_recv"] += $(NF - 1); next }
-			$1 in sum && $2 != sum[$1] { print $1, "states", $2, "cgroups", sum[$1] }')
-		b=$(cat /proc/net/seqstate/cgroups)
-		[ "$a" != "$b" ] || break
-		i=$((i + 1))
-		[ $i -lt 20 ] || fail "$1: the cgroups file never held still"
-	done
+	local a want got
+	while_still /proc/net/seqstate/cgroups "$1" cgroups_round
 	[ "$want" = "$got" ] || { echo "$a"; printf 'ss:\n%s\nseqstate:\n%s\n' "$want" "$got";
 		fail "$1: cgroup gauges differ from ss"; }
 	[ -z "$sums" ] || { echo "$a"; cat /proc/net/seqstate/states; fail "$1: rows do not add up: $sums"; }

@@ -50,27 +50,26 @@ PEER_STATES="listen syn_sent syn_recv established fin_wait1 fin_wait2 close_wait
 
 # check_peers WHAT DEF: every group of DEF against ss, judged on a round in which the peers
 # file held still.
+# peers_round: one round of check_peers, on $a and the definition in $def.
+peers_round() {
+	want=$(echo "$def" | while read -r line; do
+		f=$(ss_peer_filter "$line")
+		for s in $PEER_STATES; do
+			set -f
+			echo "${line%% *} $s $(ss -tanH state "$(ss_state $s)" $f | wc -l)"
+			set +f
+		done
+	done)
+	got=$(echo "$a" | awk -v states="$PEER_STATES" '
+		NR == 2 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		NR > 2 { n = split(states, s, " ")
+			 for (i = 1; i <= n; i++) print $1, s[i], $col[s[i]] }')
+}
+
 check_peers() {
-	local i=0 a b want got
-	while :; do
-		a=$(cat $P)
-		want=$(echo "$2" | while read -r line; do
-			f=$(ss_peer_filter "$line")
-			for s in $PEER_STATES; do
-				set -f
-				echo "${line%% *} $s $(ss -tanH state "$(ss_state $s)" $f | wc -l)"
-				set +f
-			done
-		done)
-		got=$(echo "$a" | awk -v states="$PEER_STATES" '
-			NR == 2 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-			NR > 2 { n = split(states, s, " ")
-				 for (i = 1; i <= n; i++) print $1, s[i], $col[s[i]] }')
-		b=$(cat $P)
-		[ "$a" != "$b" ] || break
-		i=$((i + 1))
-		[ $i -lt 20 ] || fail "$1: the peers file never held still"
-	done
+	local a want got
+	def=$2
+	while_still $P "$1" peers_round
 	[ "$want" = "$got" ] || { echo "$a"; printf 'ss:\n%s\nseqstate:\n%s\n' "$want" "$got" |
 		sort | uniq -u; fail "$1: peer gauges differ from ss"; }
 	echo "pass: $1: $(echo "$want" | wc -l) gauges equal ss's"

@@ -35,36 +35,34 @@ PORT_STATES="listen syn_sent syn_recv established fin_wait1 fin_wait2 close_wait
 
 # check_ports WHAT: every row against ss and /proc/net/tcp, judged on a round in which the
 # ports file held still.
+# ports_round: one round of check_ports, on $a.
+ports_round() {
+	want=$(echo "$a" | awk 'NR > 1 { print $1 }' | while read -r p; do
+		for s in $PORT_STATES; do
+			echo "$p $s $(ss -tanH state "$(ss_state $s)" sport = ":$p" | wc -l)"
+		done
+		echo "$p all $(proc_tcp_port "$p")"
+		echo "$p listeners $(ss -ltnH sport = ":$p" | wc -l)"
+		echo "$p queues $(ss -ltnH sport = ":$p" | awk '{ q += $2; b += $3 } END { print q + 0, b + 0 }')"
+	done)
+	got=$(echo "$a" | awk -v states="$PORT_STATES" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		{ n = split(states, s, " "); all = $col["halfopen"]
+		  for (i = 1; i <= n; i++) {
+			v = $col[s[i]]
+			if (s[i] == "syn_recv")
+				v += $col["halfopen"]
+			print $1, s[i], v
+			all += $col[s[i]]
+		  }
+		  print $1, "all", all
+		  print $1, "listeners", $col["listeners"]
+		  print $1, "queues", $col["accept_queue"], $col["backlog"] }')
+}
+
 check_ports() {
-	local i=0 a b want got
-	while :; do
-		a=$(cat /proc/net/seqstate/ports)
-		want=$(echo "$a" | awk 'NR > 1 { print $1 }' | while read -r p; do
-			for s in $PORT_STATES; do
-				echo "$p $s $(ss -tanH state "$(ss_state $s)" sport = ":$p" | wc -l)"
-			done
-			echo "$p all $(proc_tcp_port "$p")"
-			echo "$p listeners $(ss -ltnH sport = ":$p" | wc -l)"
-			echo "$p queues $(ss -ltnH sport = ":$p" | awk '{ q += $2; b += $3 } END { print q + 0, b + 0 }')"
-		done)
-		got=$(echo "$a" | awk -v states="$PORT_STATES" '
-			NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-			{ n = split(states, s, " "); all = $col["halfopen"]
-			  for (i = 1; i <= n; i++) {
-				v = $col[s[i]]
-				if (s[i] == "syn_recv")
-					v += $col["halfopen"]
-				print $1, s[i], v
-				all += $col[s[i]]
-			  }
-			  print $1, "all", all
-			  print $1, "listeners", $col["listeners"]
-			  print $1, "queues", $col["accept_queue"], $col["backlog"] }')
-		b=$(cat /proc/net/seqstate/ports)
-		[ "$a" != "$b" ] || break
-		i=$((i + 1))
-		[ $i -lt 20 ] || fail "$1: the ports file never held still"
-	done
+	local a want got
+	while_still /proc/net/seqstate/ports "$1" ports_round
 	[ "$want" = "$got" ] || { echo "$a"; printf 'ss:\n%s\nseqstate:\n%s\n' "$want" "$got" |
 		sort | uniq -u; fail "$1: port gauges differ from ss"; }
 	echo "pass: $1: the values of $(($(echo "$a" | wc -l) - 1)) ports equal ss's"
