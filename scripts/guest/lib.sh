@@ -18,17 +18,20 @@ uptime_s() {
 	cut -d. -f1 /proc/uptime
 }
 
-# wait_until SECONDS COMMAND [ARG...]: until COMMAND succeeds, tried every 0.1 s; fails the
-# test, naming COMMAND, when SECONDS passed first. The limits are far above what the slowest
-# kernel (a debug kernel under TCG) takes: they turn a hang into a failure that says what never
-# came, long before the VM's watchdog.
+# wait_until SECONDS COMMAND [ARG...]: until COMMAND succeeds, tried every 0.1 s for the
+# first two seconds, then every second (a wait for TIME-WAIT to end runs ss 60 times, not
+# 600: under TCG each run costs CPU the other VMs wait for); fails the test, naming COMMAND,
+# when SECONDS passed first. The limits are far above what the slowest kernel (a debug
+# kernel under TCG) takes: they turn a hang into a failure that says what never came, long
+# before the VM's watchdog.
 wait_until() {
-	local limit=$1 t0
+	local limit=$1 t0 n=0
 	shift
 	t0=$(uptime_s)
 	until "$@"; do
 		[ $(($(uptime_s) - t0)) -lt "$limit" ] || fail "waited $limit s for: $*"
-		sleep 0.1
+		n=$((n + 1))
+		if [ $n -le 20 ]; then sleep 0.1; else sleep 1; fi
 	done
 }
 

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full
+# debug lane: kunit
 # How long sockets stay in each state. Sockets are held in a state for a time the test
 # measures from outside (before they were made, once they were ready, once they were gone):
 # their durations land in the buckets that overlap it, the oldest age reads it while they

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full
+# debug lane: kunit
 # Durations against a peer's tool: libbpf-tools' tcplife (Debian's build, CO-RE) times each
 # connection on the same tracepoint with a BPF map, from ESTABLISHED to CLOSE. Connections
 # held for 2, 5 and 15 s must land in the same ESTABLISHED buckets of seqstate's histogram;

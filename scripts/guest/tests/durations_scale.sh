@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full
+# debug lane: kunit
 # 100,000 sockets timed (the peers' BPF tools stop at 10,240): each costs one 96-byte record
 # (README), the oldest age is right, every one of them is timed when they go, and the gauges
 # still equal ss. SEQSTATE_SCALE divides the number on slow (debug) kernels.

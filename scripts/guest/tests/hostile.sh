@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full stress
+# debug lane: rt
 # Hostile input and permissions. Every writable file takes malformed writes (seqload
 # badwrites: empty, oversized, partial, binary, signs, overflow, whitespace forms, a valid
 # value with a NUL and junk after it) and answers each with EINVAL (an empty write to a

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full
+# debug lane: rt
 # The ISN generator switched into live TCP. The wire is the oracle: SYN and SYN-ACK
 # sequence numbers captured with a packet socket are judged on the host against
 # scripts/ref/isn_ref.py (the isn-wire lines); the rest is checked here: the rekey guard on

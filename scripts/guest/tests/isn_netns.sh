@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full
+# debug lane: kunit
 # isn_netns_keys=1: every namespace its own key, set from inside it, guarded on its own, and
 # shown (epoch, time of the last change) only to that namespace. The F values are
 # scripts/ref/isn_ref.py's for the tuple 192.0.2.1:40000 -> 198.51.100.7:80:

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full
+# debug lane: rt
 # The module's skeleton: version, /proc and sysfs layout in every namespace, counts of real
 # connections, and clean unloads at any moment, also under traffic.
 . /seqstate/lib.sh

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full
+# debug lane: rt
 # Listener churn. listen() and close() loops on SO_REUSEPORT sockets, two threads per vCPU,
 # some sockets disconnected and listening again, while /proc/net/tcp, ss -lt and verify
 # walk the listening hash in loops. The probe sees every listener change: on PREEMPT_RT it

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full stress
+# debug lane: kunit
 # Reliability: network namespaces created and destroyed, four at a time, with traffic in
 # them while the module is loaded (each dies with TIME-WAIT sockets still in it); then
 # the module unloaded while namespaces with sockets exist, and loaded again: it counts

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full stress
+# debug lane: rt
 # Reliability: load and unload over and over while connections churn on every vCPU, every
 # file of the module is read in a loop and the ISN generator is switched; then unload and
 # load with sockets in every state (and, where the helper module exists, kernel sockets).

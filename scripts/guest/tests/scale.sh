@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full
+# debug lane: kunit
 # Many sockets: 1,000 that exist before load, then 10,000 connections churned while 5,000
 # sockets are held in mixed states; every gauge must still equal ss. SEQSTATE_SCALE divides
 # the numbers on slow (debug) kernels.

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full
+# debug lane: kunit
 # The gauges equal what ss and /proc/net/tcp show, in every state and namespace, for
 # sockets made before and after the module was loaded.
 . /seqstate/lib.sh

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full
+# debug lane: rt
 # Timewait sockets in FIN-WAIT-2 made before the module was loaded, whose peers close
 # after: the FIN-WAIT-2 -> TIME-WAIT step of a timewait socket seqstate never saw born
 # counts too (the first segment for it adopts it), once.

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full
+# debug lane: kunit
 # TIME-WAIT ends after 2*MSL as the kernel has it (TCP_TIMEWAIT_LEN, 60 s): the gauge
 # follows ss down to 0 and each expiry counts as time_wait -> close.
 . /seqstate/lib.sh

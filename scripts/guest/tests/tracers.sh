@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full
+# debug lane: rt
 # Another kprobe user on the host while connections churn and their TIME-WAIT ends: a
 # kprobe trace event on vfs_read, hit by a 1-byte dd on every CPU. A kprobe's handler is
 # skipped when another kprobe handler runs on its CPU, and softirqs (FINs, TIME-WAIT

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # class: full
+# debug lane: kunit
 # Exact transition counts for connections whose every step TCP defines: an active open and
 # close, a passive open and close, and a SYN that is never answered.
 . /seqstate/lib.sh
