@@ -8,6 +8,7 @@
 #   make stress          the stress tests at full size on the debug kernels and the rt kernels
 #   make bench           benchmarks in a VM; prints ratios against a baseline of the same run
 #   make style           checkpatch.pl --strict
+#   make deb             the Debian package, seqstate-dkms_VERSION-1_all.deb, into out/deb/
 #   make dkms-install    install this tree with DKMS for the running kernel
 #
 # KERNELS narrows demo, check and bench: KERNELS="bookworm trixie/rt-amd64 kunit rt-debug".
@@ -48,6 +49,9 @@ stress:
 bench:
 	scripts/bench.sh
 
+deb:
+	scripts/suite.sh deb out/deb
+
 dkms-install:
 	dkms remove seqstate/$(VERSION) --all >/dev/null 2>&1 || true
 	rm -rf /usr/src/seqstate-$(VERSION)
@@ -55,4 +59,4 @@ dkms-install:
 	cp -r Kbuild Makefile dkms.conf module include /usr/src/seqstate-$(VERSION)/
 	dkms install seqstate/$(VERSION)
 
-.PHONY: all module kunit clean style demo check check-full stress bench dkms-install
+.PHONY: all module kunit clean style demo check check-full stress bench deb dkms-install

@@ -7,6 +7,9 @@
 #   build       W=1 (and sparse C=2 where the suite's sparse supports its kernel) per suite,
 #               plus the KUnit and RT debug kernels; any warning fails
 #   dkms        dkms install -k KVER in a chroot of the kernel's suite, for every kernel
+#   deb         the Debian package built (make deb) and lintian-checked; in each suite's
+#               chroot, apt-get install builds its module for every kernel, then apt-get
+#               purge must leave nothing; the VMs boot the package's modules
 #   vm          the DKMS-built module booted in that kernel: the whole integration suite
 #               ("full" rows, or every row with SEQSTATE_FULL=1) or the smoke test; the
 #               two debug kernels share the integration suite (each test names its lane),
@@ -48,6 +51,18 @@ step() {	# step NAME LOG CMD...
 need_pkgs git make gcc perl python3 $PKGS_VM $PKGS_SUITE $PKGS_KUNIT
 seqload=$(build_seqload) || exit 1
 promtool_path >/dev/null
+node_exporter_path >/dev/null
+# The package the stock suites install (none when it fails to build: they test the modules
+# of the manual DKMS install alone).
+deb=
+if [ -n "$(matrix_rows)" ] || wants style; then
+	if "$SEQSTATE_TOP/scripts/suite.sh" deb "$out/deb" >"$out/deb.log" 2>&1; then
+		deb=$(tail -n 1 "$out/deb.log")
+		record ok deb-lintian
+	else
+		record "not ok" deb-lintian "see $out/deb.log"
+	fi
+fi
 # Each test names its class in its header (see tests_of); SEQSTATE_CLASS=stress narrows the
 # full rows to the stress tests.
 full_tests=${TESTS:-$(tests_of "${SEQSTATE_CLASS:-full}")}
@@ -95,6 +110,19 @@ stock_suite() {	# stock_suite SUITE
 	# shellcheck disable=SC2046
 	"$SEQSTATE_TOP/scripts/suite.sh" dkms "$suite" "$out/dkms" \
 		$(awk '{ print $2 }' "$out/$suite.kernels") >"$out/$suite-dkms.log" 2>&1
+	# The package as users install it: its modules are the ones the VMs boot.
+	kodir=$out/dkms
+	if [ -n "$deb" ]; then
+		# shellcheck disable=SC2046
+		if with_suite_lock "$suite" "$SEQSTATE_TOP/scripts/suite.sh" debinstall "$suite" \
+				"$deb" "$out/deb-$suite" $(awk '{ print $2 }' "$out/$suite.kernels") \
+				>"$out/$suite-deb.log" 2>&1; then
+			record ok "$suite/deb-install-purge"
+			kodir=$out/deb-$suite
+		else
+			record "not ok" "$suite/deb-install-purge" "see $out/$suite-deb.log"
+		fi
+	fi
 	accel=$(probe_accel "$SEQSTATE_CACHE/kernels/$first/vmlinuz")
 	while read -r flavour kver; do
 		if [ ! -e "$out/dkms/$kver/seqstate.ko" ]; then
@@ -111,7 +139,7 @@ stock_suite() {	# stock_suite SUITE
 		# hung VM is stopped.
 		SEQSTATE_GUEST_ENV="SEQSTATE_STUCK_AFTER=240 ${SEQSTATE_STRESS_ENV:-}" SEQSTATE_ACCEL=$accel \
 			SEQSTATE_VM_TIMEOUT=${SEQSTATE_STOCK_TIMEOUT:-2400} "$SEQSTATE_TOP/scripts/vm.sh" "$kver" \
-			"$SEQSTATE_CACHE/kernels/$kver/vmlinuz" "$out/dkms/$kver" "$tests" "$out"
+			"$SEQSTATE_CACHE/kernels/$kver/vmlinuz" "$kodir/$kver" "$tests" "$out"
 	done <"$out/$suite.kernels"
 }
 

@@ -42,6 +42,16 @@ for bin in /usr/bin/ss /usr/bin/ip /usr/sbin/ip /bin/ip /usr/sbin/tcplife /usr/s
 	done
 done
 [ -e "$root/usr/bin/ss" ] || die "iproute2's ss not found on the host"
+# node_exporter (13 MB) and the package's textfile script, for the test that scrapes them.
+if [[ " $tests " == *" node_exporter "* ]]; then
+	ne=$(node_exporter_path)
+	cp "$ne" "$root/usr/bin/"
+	for lib in $(ldd "$ne" | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+	cp "$SEQSTATE_TOP/contrib/node-exporter/seqstate-textfile" "$root/usr/bin/"
+fi
 [ -e "$root/usr/bin/tcplife" ] || die "libbpf-tools' tcplife not found on the host"
 echo "root:x:0:0:root:/:/bin/sh" >"$root/etc/passwd"
 cat >"$root/seqstate/config" <<EOC

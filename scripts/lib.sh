@@ -81,22 +81,34 @@ PKGS_SUITE="debootstrap util-linux xz-utils zstd git"
 PKGS_KBUILD="build-essential flex bison libelf-dev libssl-dev bc dwarves xz-utils sparse"
 PKGS_KUNIT="$PKGS_KBUILD linux-source-6.1"
 
-# promtool_path: Debian's promtool (package prometheus), unpacked into the cache rather than
-# installed: installing the package would start a Prometheus server on the host. Called once
-# before lanes run (check.sh), so they never download it at once.
-promtool_path() {
-	local dir=$SEQSTATE_CACHE/promtool
-	if [ ! -x "$dir/usr/bin/promtool" ]; then
+# unpacked_tool PACKAGE PATH: PATH (as in the package) of a Debian package of this host's
+# suite, unpacked into the cache rather than installed: installing prometheus or
+# prometheus-node-exporter would start a server on the host. Prints its path. Called once
+# before lanes run (check.sh), so they never download at once.
+unpacked_tool() {
+	local pkg=$1 dir=$SEQSTATE_CACHE/$1
+	if [ ! -x "$dir$2" ]; then
 		mkdir -p "$dir"
 		# A machine whose package lists were never fetched (or were cleaned) needs them.
-		(cd "$dir" && { apt-get download -qq -o APT::Sandbox::User=root prometheus ||
+		(cd "$dir" && { apt-get download -qq -o APT::Sandbox::User=root "$pkg" ||
 			{ apt-get update -qq &&
-			  apt-get download -qq -o APT::Sandbox::User=root prometheus; }; }) ||
-			die "apt-get download prometheus failed"
-		dpkg-deb -x "$dir"/prometheus_*.deb "$dir" || die "cannot unpack prometheus"
-		rm -f "$dir"/prometheus_*.deb
+			  apt-get download -qq -o APT::Sandbox::User=root "$pkg"; }; }) ||
+			die "apt-get download $pkg failed"
+		dpkg-deb -x "$dir/${pkg}"_*.deb "$dir" || die "cannot unpack $pkg"
+		rm -f "$dir/${pkg}"_*.deb
 	fi
-	echo "$dir/usr/bin/promtool"
+	echo "$dir$2"
+}
+
+# promtool_path: Debian's promtool (package prometheus).
+promtool_path() {
+	unpacked_tool prometheus /usr/bin/promtool
+}
+
+# node_exporter_path: Debian's node_exporter (package prometheus-node-exporter), which the
+# node_exporter test runs in the guest.
+node_exporter_path() {
+	unpacked_tool prometheus-node-exporter /usr/bin/prometheus-node-exporter
 }
 
 # tests_of CLASS: the guest tests (scripts/guest/tests/) whose header line "# class: ..." names

@@ -8,6 +8,12 @@
 #                                       OUTDIR/KVER/seqstate.ko
 #   suite.sh build SUITE KVER [ARGS]    make this tree against KVER's headers with the suite's
 #                                       own compiler and sparse (ARGS: W=1 C=2 ...)
+#   suite.sh deb OUTDIR                 build seqstate-dkms_VERSION-1_all.deb in a bookworm
+#                                       chroot, lintian-checked; into OUTDIR
+#   suite.sh debinstall SUITE DEB OUTDIR KVER...
+#                                       apt-get install DEB (DKMS builds it for each KVER),
+#                                       copy each .ko to OUTDIR/KVER/seqstate.ko, apt-get
+#                                       purge it, and check that nothing of it stays
 # Kernel images land in $SEQSTATE_CACHE/kernels/KVER/vmlinuz; nothing is installed on the host.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -104,7 +110,7 @@ cmd_prepare() {
 }
 
 cmd_dkms() {
-	local suite=$1 out=$2 root ver kver ko
+	local suite=$1 out=$2 root ver kver
 	shift 2
 	root=$(root_of "$suite")
 	ver=$(seqstate_version)
@@ -120,13 +126,7 @@ cmd_dkms() {
 			echo "dkms install failed for $kver"
 			continue
 		fi
-		mkdir -p "$out/$kver"
-		ko=$(ls "$root/lib/modules/$kver/updates/dkms/"seqstate.ko* | head -n 1)
-		case $ko in
-		*.xz) xz -dc "$ko" >"$out/$kver/seqstate.ko" ;;
-		*.zst) zstd -qdc "$ko" >"$out/$kver/seqstate.ko" ;;
-		*) cp "$ko" "$out/$kver/seqstate.ko" ;;
-		esac
+		copy_ko "$root" "$kver" "$out"
 	done
 }
 
@@ -147,9 +147,84 @@ cmd_build() {
 	return $rc
 }
 
+# copy_ko ROOT KVER OUT: the module DKMS installed for KVER in ROOT, uncompressed, as
+# OUT/KVER/seqstate.ko.
+copy_ko() {
+	local root=$1 kver=$2 out=$3 ko
+	mkdir -p "$out/$kver"
+	ko=$(ls "$root/lib/modules/$kver/updates/dkms/"seqstate.ko* 2>/dev/null | head -n 1)
+	case $ko in
+	"") return 1 ;;
+	*.xz) xz -dc "$ko" >"$out/$kver/seqstate.ko" ;;
+	*.zst) zstd -qdc "$ko" >"$out/$kver/seqstate.ko" ;;
+	*) cp "$ko" "$out/$kver/seqstate.ko" ;;
+	esac
+}
+
+# The package as a Debian developer builds it: dpkg-buildpackage in a bookworm chroot (the
+# oldest suite: its debhelper and dh-dkms make a package every later one installs), then
+# lintian. debian/changelog is written here, its version from dkms.conf (the one place
+# that holds it). Any lintian warning or error fails; overrides live in debian/.
+cmd_deb() {
+	local out=$1 root ver dir date
+	root=$(root_of bookworm)
+	ver=$(seqstate_version)
+	with_suite_lock bookworm make_chroot bookworm
+	with_suite_lock bookworm refresh_chroot "$root" build-essential debhelper dh-dkms lintian
+	dir=$(mktemp -d "$root/tmp/seqstate-deb.XXXXXX")
+	copy_tree "$dir/seqstate-$ver" Kbuild Makefile dkms.conf module include debian contrib \
+		README.md
+	date=$(cd "$SEQSTATE_TOP" && git log -1 --format=%aD 2>/dev/null || date -R)
+	cat >"$dir/seqstate-$ver/debian/changelog" <<-EOF
+	seqstate ($ver-1) unstable; urgency=medium
+
+	  * seqstate $ver, built from $(cd "$SEQSTATE_TOP" && git describe --always --dirty 2>/dev/null || echo "a tree without git").
+
+	 -- $(sed -n 's/^Maintainer: //p' "$SEQSTATE_TOP/debian/control")  $date
+	EOF
+	in_chroot "$root" sh -c "cd /tmp/${dir##*/}/seqstate-$ver && dpkg-buildpackage -b -us -uc" ||
+		die "dpkg-buildpackage failed"
+	in_chroot "$root" sh -c "cd /tmp/${dir##*/} && lintian --fail-on error,warning -I \
+		seqstate_${ver}-1_amd64.changes" ||
+		die "lintian: see above"
+	mkdir -p "$out"
+	cp "$dir/seqstate-dkms_${ver}-1_all.deb" "$out/"
+	rm -rf "$dir"
+	echo "$out/seqstate-dkms_${ver}-1_all.deb"
+}
+
+# A user's install and removal of the package, in a suite's chroot whose linux-headers-*
+# are installed (suite.sh prepare): the package's postinst has DKMS build the module for
+# every kernel with headers; purge must leave no module, DKMS tree or source behind.
+cmd_debinstall() {
+	local suite=$1 deb=$2 out=$3 root ver kver left
+	shift 3
+	root=$(root_of "$suite")
+	ver=$(seqstate_version)
+	# The manual DKMS install of the dkms step has the same name and version.
+	in_chroot "$root" dkms remove -q "seqstate/$ver" --all >/dev/null 2>&1 || true
+	rm -rf "$root/usr/src/seqstate-$ver" "$root/tmp/seqstate-dkms.deb"
+	cp "$deb" "$root/tmp/seqstate-dkms.deb"
+	in_chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends /tmp/seqstate-dkms.deb || die "apt-get install of the package failed"
+	for kver in "$@"; do
+		copy_ko "$root" "$kver" "$out" || die "the package built no module for $kver"
+	done
+	in_chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q seqstate-dkms ||
+		die "apt-get purge failed"
+	left=$(cd "$root" && ls -d usr/src/seqstate-* var/lib/dkms/seqstate \
+		lib/modules/*/updates/dkms/seqstate.ko* etc/default/seqstate-textfile \
+		etc/modprobe.d/seqstate.conf 2>/dev/null || :)
+	[ -z "$left" ] || die "left after purge: $left"
+	rm -f "$root/tmp/seqstate-dkms.deb"
+	echo "purged: no module, DKMS tree, source or conffile left"
+}
+
 case ${1:-} in
 prepare) shift; cmd_prepare "$@" ;;
 dkms) shift; cmd_dkms "$@" ;;
 build) shift; cmd_build "$@" ;;
-*) die "usage: suite.sh prepare SUITE FLAVOUR... | dkms SUITE OUTDIR KVER... | build SUITE KVER" ;;
+deb) shift; cmd_deb "$@" ;;
+debinstall) shift; cmd_debinstall "$@" ;;
+*) die "usage: suite.sh prepare SUITE FLAVOUR... | dkms SUITE OUTDIR KVER... | build SUITE KVER | deb OUTDIR | debinstall SUITE DEB OUTDIR KVER..." ;;
 esac
