@@ -18,6 +18,11 @@ uptime_s() {
 	cut -d. -f1 /proc/uptime
 }
 
+# ticks: the clock of the ISN's M (4 us ticks since boot), from /proc/uptime (10 ms steps).
+ticks() {
+	awk '{ printf "%d\n", $1 * 250000 }' /proc/uptime
+}
+
 # wait_until SECONDS COMMAND [ARG...]: until COMMAND succeeds, tried every 0.1 s for the
 # first two seconds, then every second (a wait for TIME-WAIT to end runs ss 60 times, not
 # 600: under TCG each run costs CPU the other VMs wait for); fails the test, naming COMMAND,

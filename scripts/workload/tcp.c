@@ -112,14 +112,14 @@ int cmd_churn(int argc, char **argv)
 struct end_opts {
 	const char *addr;
 	long port, n;
-	bool ipv6;
+	bool ipv6, keep;
 };
 
 static void parse_end(int argc, char **argv, const char *shortopts, struct end_opts *o)
 {
 	const struct opt_def defs[] = {
 		OPT_STR('a', &o->addr), OPT_PORT(&o->port), OPT_COUNT(&o->n),
-		OPT_FLAG('6', &o->ipv6), { 0 },
+		OPT_FLAG('6', &o->ipv6), OPT_FLAG('k', &o->keep), { 0 },
 	};
 
 	parse_opts(argc, argv, shortopts, NULL, defs, false);
@@ -158,7 +158,7 @@ int cmd_listen(int argc, char **argv)
 	char b[64];
 	long i;
 
-	parse_end(argc, argv, "p:n:a:6", &o);
+	parse_end(argc, argv, "p:n:a:6k", &o);
 	if (o.port < 0)
 		usage_err("listen: -p PORT is required");
 	if (!o.addr)
@@ -169,8 +169,13 @@ int cmd_listen(int argc, char **argv)
 		fd = xaccept(lfd, &peer);
 		fmt_sa(b, sizeof(b), &peer);
 		printf("accepted remote=%s\n", b);
-		close(fd);
+		fflush(stdout);
+		if (!o.keep)
+			close(fd);
 	}
+	/* -k: a server that leaks what it accepted, until it is killed. */
+	while (o.keep)
+		pause();
 	close(lfd);
 	return 0;
 }

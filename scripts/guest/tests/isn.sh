@@ -80,10 +80,6 @@ echo 0 >$d/active
 assert_eq "active after a switch the guard allowed" 0 "$(cat $d/active)"
 echo 0 >$d/rekey_guard_s
 
-ticks() {
-	awk '{ printf "%d\n", $1 * 250000 }' /proc/uptime
-}
-
 # capture FAMILY ADDR PORT ACTIVE: one connection, its SYN and SYN-ACK as isn-wire lines.
 capture() {
 	local six= out=/tmp/cap.$3 m0 m1
