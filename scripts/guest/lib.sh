@@ -53,6 +53,19 @@ sockets_are() {
 	[ "$(ss -tanH "$@" | wc -l)" = "$n" ]
 }
 
+# The states seqstate reports, in its order (close aside).
+SS_STATES="listen syn_sent syn_recv established fin_wait1 fin_wait2 close_wait closing last_ack time_wait"
+
+# ss_states FILTER...: "STATE N" for each of SS_STATES, from one `ss -tanH FILTER...` rather
+# than one ss per state (each ss run costs the debug kernels seconds).
+ss_states() {
+	ss -tanH "$@" | awk -v states="$SS_STATES" '
+		{ s = tolower($1); sub("-", "_", s); sub("-", "", s)
+		  if (s == "estab") s = "established"
+		  n[s]++ }
+		END { k = split(states, st, " "); for (i = 1; i <= k; i++) print st[i], n[st[i]] + 0 }'
+}
+
 # while_still FILE WHAT FN [MOVING]: FN (which reads $a, FILE's content, and compares it) run
 # until FILE reads the same before and after it, leaving out its lines that match the
 # regular expression MOVING (values that move with time alone); WHAT fails after 20 rounds

@@ -39,10 +39,8 @@ cg_entered() {
 # cgroups_round: one round of check_cgroups, on $a.
 cgroups_round() {
 	want=$(echo "$a" | awk 'NR > 1 && $NF != "(other)" { print $NF }' | while read -r p; do
-		for s in listen syn_sent established fin_wait1 fin_wait2 close_wait closing \
-			 last_ack; do
-			echo "$p $s $(ss -tanH state "$(ss_state $s)" cgroup "$p" | wc -l)"
-		done
+		ss_states cgroup "$p" |
+			awk -v p="$p" '$1 != "syn_recv" && $1 != "time_wait" { print p, $0 }'
 	done)
 	got=$(echo "$a" | awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 		$NF != "(other)" { split("listen syn_sent established fin_wait1 fin_wait2 " \

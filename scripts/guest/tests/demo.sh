@@ -22,21 +22,13 @@ cell() {
 		$1 == k || $NF == k { print $col[c]; exit }' "$1"
 }
 
-STATES="listen syn_sent syn_recv established fin_wait1 fin_wait2 close_wait closing last_ack time_wait"
-
-# counts FILE: per state, "STATE SS SEQSTATE": ss -tan and /proc/net/seqstate/states read
-# back to back, while nothing moves.
+# counts FILE: per state, "STATE SS SEQSTATE", while nothing moves.
 counts() {
 	listing ss -tan
 	listing cat /proc/net/seqstate/states
-	{
-		ss -tanH | awk '{ s = tolower($1); sub("-", "_", s); sub("-", "", s)
-			if (s == "estab") s = "established"; print "ss", s }'
-		awk 'NR > 1 && $1 !~ /^\(/ { for (i = 0; i < $2; i++) print "seq", $1 }' \
-			/proc/net/seqstate/states
-	} | awk -v states="$STATES" '{ n[$1 " " $2]++ }
-		END { k = split(states, s, " ")
-		      for (i = 1; i <= k; i++) print s[i], n["ss " s[i]] + 0, n["seq " s[i]] + 0 }' >"$1"
+	ss_states >/tmp/ss.counts
+	awk 'NR == FNR { n[$1] = $2; next } { print $1, $2, n[$1] + 0 }' \
+		/proc/net/seqstate/states /tmp/ss.counts >"$1"
 }
 
 # Sockets from before the load, IPv4 and IPv6: the module finds them in the socket tables.

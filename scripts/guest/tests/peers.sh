@@ -46,21 +46,18 @@ ss_peer_filter() {
 	echo "$f"
 }
 
-PEER_STATES="listen syn_sent syn_recv established fin_wait1 fin_wait2 close_wait closing last_ack time_wait"
-
 # check_peers WHAT DEF: every group of DEF against ss, judged on a round in which the peers
 # file held still.
 # peers_round: one round of check_peers, on $a and the definition in $def.
 peers_round() {
 	want=$(echo "$def" | while read -r line; do
 		f=$(ss_peer_filter "$line")
-		for s in $PEER_STATES; do
-			set -f
-			echo "${line%% *} $s $(ss -tanH state "$(ss_state $s)" $f | wc -l)"
-			set +f
-		done
+		set -f
+		# shellcheck disable=SC2086
+		ss_states $f | awk -v g="${line%% *}" '{ print g, $0 }'
+		set +f
 	done)
-	got=$(echo "$a" | awk -v states="$PEER_STATES" '
+	got=$(echo "$a" | awk -v states="$SS_STATES" '
 		NR == 2 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 		NR > 2 { n = split(states, s, " ")
 			 for (i = 1; i <= n; i++) print $1, s[i], $col[s[i]] }')

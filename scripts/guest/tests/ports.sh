@@ -31,21 +31,17 @@ proc_tcp_port() {
 		NR > 1 && $2 ~ (":" p "$") { n++ } END { print n + 0 }'
 }
 
-PORT_STATES="listen syn_sent syn_recv established fin_wait1 fin_wait2 close_wait closing last_ack time_wait"
-
 # check_ports WHAT: every row against ss and /proc/net/tcp, judged on a round in which the
 # ports file held still.
 # ports_round: one round of check_ports, on $a.
 ports_round() {
 	want=$(echo "$a" | awk 'NR > 1 { print $1 }' | while read -r p; do
-		for s in $PORT_STATES; do
-			echo "$p $s $(ss -tanH state "$(ss_state $s)" sport = ":$p" | wc -l)"
-		done
+		ss_states sport = ":$p" | awk -v p="$p" '{ print p, $0 }'
 		echo "$p all $(proc_tcp_port "$p")"
-		echo "$p listeners $(ss -ltnH sport = ":$p" | wc -l)"
-		echo "$p queues $(ss -ltnH sport = ":$p" | awk '{ q += $2; b += $3 } END { print q + 0, b + 0 }')"
+		ss -ltnH sport = ":$p" | awk -v p="$p" '{ n++; q += $2; b += $3 }
+			END { print p, "listeners", n + 0; print p, "queues", q + 0, b + 0 }'
 	done)
-	got=$(echo "$a" | awk -v states="$PORT_STATES" '
+	got=$(echo "$a" | awk -v states="$SS_STATES" '
 		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 		{ n = split(states, s, " "); all = $col["halfopen"]
 		  for (i = 1; i <= n; i++) {
