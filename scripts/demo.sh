@@ -19,11 +19,13 @@ SEQSTATE_KEEP=1 "$SEQSTATE_TOP/scripts/vm.sh" demo "$SEQSTATE_CACHE/kernels/$kve
 res=$out/demo/results.txt
 sed -n 's/^log| \{0,1\}//p' "$res" >"$out/demo.log"
 # The captured SYN and SYN-ACK, judged by the reference model, for the guest's "@isn".
-grep '^isn-wire ' "$res" | python3 "$SEQSTATE_TOP/scripts/ref/isn_ref.py" check |
+# A packet the model does not recompute is shown as such (the check then exits 1).
+{ grep '^isn-wire ' "$res" || :; } | { python3 "$SEQSTATE_TOP/scripts/ref/isn_ref.py" check || :; } |
 	awk 'NR == 1 { what = "SYN" } NR == 2 { what = "SYN-ACK" } {
+		ok = $1 == "ok"; if (!ok) sub(/^NOT OK /, "no ")
 		split($0, w, " "); for (i in w) if (split(w[i], kv, "=") == 2) v[kv[1]] = kv[2]
 		printf "   %-8s%s -> %s\n            seq %s = F %s + M %s: %s\n", what, $2, $4,
-			v["seq"], v["F"], v["seq-F"], $1 == "ok" ? "equal" : "NOT EQUAL (" $0 ")" }' \
+			v["seq"], v["F"], v["seq-F"], ok ? "equal" : "NOT EQUAL (M outside " v["window"] ")" }' \
 		>"$out/isn.txt"
 echo
 echo "seqstate $(seqstate_version) on Debian 12's kernel $kver, in a VM"

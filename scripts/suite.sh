@@ -126,7 +126,7 @@ cmd_dkms() {
 			echo "dkms install failed for $kver"
 			continue
 		fi
-		copy_ko "$root" "$kver" "$out"
+		copy_ko "$root" "$kver" "$out" || echo "dkms installed no module for $kver"
 	done
 }
 
@@ -185,7 +185,7 @@ cmd_deb() {
 	in_chroot "$root" sh -c "cd /tmp/${dir##*/}/seqstate-$ver && dpkg-buildpackage -b -us -uc" ||
 		die "dpkg-buildpackage failed"
 	in_chroot "$root" sh -c "cd /tmp/${dir##*/} && lintian --fail-on error,warning -I \
-		seqstate_${ver}-1_amd64.changes" ||
+		seqstate_${ver}-1_*.changes" ||
 		die "lintian: see above"
 	mkdir -p "$out"
 	cp "$dir/seqstate-dkms_${ver}-1_all.deb" "$out/"
@@ -208,7 +208,13 @@ cmd_debinstall() {
 	in_chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 		--no-install-recommends /tmp/seqstate-dkms.deb || die "apt-get install of the package failed"
 	for kver in "$@"; do
-		copy_ko "$root" "$kver" "$out" || die "the package built no module for $kver"
+		# dkms's postinst builds for the running kernel alone when the chroot has it
+		# (a host on one of the suite's kernels); the kernel's own hook then builds for
+		# the others, as here.
+		if ! copy_ko "$root" "$kver" "$out"; then
+			in_chroot "$root" dkms autoinstall -k "$kver"
+			copy_ko "$root" "$kver" "$out" || die "the package built no module for $kver"
+		fi
 	done
 	in_chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q seqstate-dkms ||
 		die "apt-get purge failed"

@@ -20,7 +20,7 @@ uptime_s() {
 
 # ticks: the clock of the ISN's M (4 us ticks since boot), from /proc/uptime (10 ms steps).
 ticks() {
-	awk '{ printf "%d\n", $1 * 250000 }' /proc/uptime
+	awk '{ printf "%.0f\n", $1 * 250000 }' /proc/uptime	# %d is 32 bits in busybox awk
 }
 
 # wait_until SECONDS COMMAND [ARG...]: until COMMAND succeeds, tried every 0.1 s for the
