@@ -82,14 +82,6 @@ while_still() {
 	done
 }
 
-# ss_state STATE: ss's name of one of seqstate's states (fin_wait2: fin-wait-2).
-ss_state() {
-	case $1 in
-	listen) echo listening ;;
-	*) echo "$1" | sed 's/_/-/; s/\(fin-wait\)\([12]\)/\1-\2/' ;;
-	esac
-}
-
 # quiet: no socket of this namespace is between states; each is listening, in TIME-WAIT
 # or gone. Closes go on in softirq, which a slow kernel defers to ksoftirqd: a holder
 # that has exited may still have sockets moving on, and their durations land late.
